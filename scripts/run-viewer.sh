@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the viewer if needed and opens it with the bundled demo model and a sample image.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [ ! -f target/gradcam-viewer.jar ] || [ -n "$(find src pom.xml -newer target/gradcam-viewer.jar -print -quit)" ]; then
+  mvn -B -ntp -q package -DskipTests
+fi
+exec java -jar target/gradcam-viewer.jar "$@"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on a fresh Debian machine, when missing:
+# Maven and a JDK 17 (usually present), Debian's PyTorch for the model tools and the test
+# fixtures, and Xvfb/ImageMagick for looking at the viewer without a display.
+set -euo pipefail
+need=()
+command -v mvn >/dev/null || need+=(maven)
+command -v javac >/dev/null || need+=(openjdk-17-jdk)
+/usr/bin/python3 -c "import torch, torchvision, PIL, numpy" 2>/dev/null || need+=(python3-torch python3-torchvision python3-pil python3-numpy)
+if [ "${WITH_DISPLAY_TOOLS:-0}" = 1 ]; then
+  command -v xvfb-run >/dev/null || need+=(xvfb x11-utils)
+  command -v import >/dev/null || need+=(imagemagick)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,20 @@
+package dev.gradcamviewer.cli;
+
+import dev.gradcamviewer.model.GradientSelfCheck;
+import dev.gradcamviewer.model.TorchEngine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "check-engine", description = "Run the gradient self-check and print what it found; exit 1 if CAMs would be refused.")
+final class CheckEngineCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.out.println("libtorch " + TorchEngine.libtorchVersion());
+        GradientSelfCheck.Report r = TorchEngine.gradientCheck();
+        r.findings().forEach(f -> System.out.println("  " + f));
+        System.out.println(r.summary());
+        System.out.println("oneDNN " + (TorchEngine.oneDnnEnabled() ? "on" : "off"));
+        return r.camsAllowed() ? 0 : 1;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.gradcamviewer.cli;
+
+import dev.gradcamviewer.app.BundledFiles;
+import dev.gradcamviewer.model.BundleException;
+import dev.gradcamviewer.model.ModelBundle;
+
+import java.nio.file.Path;
+
+final class CliSupport {
+    private CliSupport() { }
+
+    /** The given model, or the bundled demo model. */
+    static ModelBundle openModel(Path model) throws BundleException {
+        Path p = model != null ? model : BundledFiles.demoModel().orElseThrow(() ->
+                new BundleException("the bundled demo model was not found; give one with --model"));
+        return ModelBundle.open(p);
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

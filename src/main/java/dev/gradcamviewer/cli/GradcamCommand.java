@@ -1,0 +1,28 @@
+package dev.gradcamviewer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gradcam-viewer} command line; without a command the viewer opens instead (see Main). */
+@Command(name = "gradcam-viewer", mixinStandardHelpOptions = true, version = "Grad-CAM Viewer 0.1",
+        description = "Shows where a PyTorch image classifier looks. Without a command, opens the viewer.",
+        subcommands = {LayersCommand.class, PredictCommand.class, CheckEngineCommand.class})
+public final class GradcamCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Runs the command line; errors become one line on stderr and a non-zero exit code. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new GradcamCommand());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("gradcam-viewer: error: " + CliSupport.message(ex));
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}

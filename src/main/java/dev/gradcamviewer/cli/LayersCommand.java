@@ -1,0 +1,39 @@
+package dev.gradcamviewer.cli;
+
+import dev.gradcamviewer.model.LayerNode;
+import dev.gradcamviewer.model.ModelBundle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "layers", description = "Print the model's layer tree; '*' marks layers that can be explained.")
+final class LayersCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")
+    Path model;
+
+    @Override
+    public Integer call() throws Exception {
+        try (ModelBundle bundle = CliSupport.openModel(model)) {
+            PrintStream out = System.out;
+            out.println("# " + bundle.name() + " (" + bundle.file().getFileName() + ")");
+            if (!bundle.hasManifest()) {
+                out.println("# no Grad-CAM manifest: prediction only; export the model with models/tools/export_model.py to explain it");
+            } else {
+                out.println("# " + bundle.tapNames().size() + " tapped layers; default layer: " + bundle.manifest().defaultLayer());
+            }
+            print(out, bundle.tree().root(), 0, bundle.manifest().defaultLayer());
+            return 0;
+        }
+    }
+
+    private static void print(PrintStream out, LayerNode node, int depth, String defaultLayer) {
+        String mark = node.isTapped() ? "* " : "  ";
+        String suffix = node.path().equals(defaultLayer) ? "    <- default layer" : "";
+        if (!node.path().isEmpty() && node.isTapped()) suffix = "    [" + node.path() + "]" + suffix;
+        out.println(mark + "  ".repeat(depth) + node.label() + suffix);
+        for (LayerNode child : node.children()) print(out, child, depth + 1, defaultLayer);
+    }
+}

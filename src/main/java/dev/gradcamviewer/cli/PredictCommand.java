@@ -1,0 +1,52 @@
+package dev.gradcamviewer.cli;
+
+import dev.gradcamviewer.app.ImageFiles;
+import dev.gradcamviewer.app.ModelInputs;
+import dev.gradcamviewer.imaging.ImageDecoder;
+import dev.gradcamviewer.imaging.Preprocessed;
+import dev.gradcamviewer.model.ModelBundle;
+import dev.gradcamviewer.model.Prediction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "predict", description = "Print one CSV line per image: file, predicted label, its probability, every label's probability.")
+final class PredictCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")
+    Path model;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGES_OR_FOLDERS")
+    List<Path> inputs;
+
+    @Override
+    public Integer call() throws Exception {
+        int failed = 0;
+        try (ModelBundle bundle = CliSupport.openModel(model)) {
+            StringBuilder header = new StringBuilder("file,predicted,probability");
+            for (String l : bundle.labels()) header.append(",p_").append(CliSupport.csv(l));
+            System.out.println(header);
+            for (Path file : ImageFiles.expand(inputs)) {
+                try {
+                    Preprocessed x = ModelInputs.preprocess(ImageDecoder.decode(file), bundle.manifest().input());
+                    Prediction p = bundle.predict(x.tensor());
+                    StringBuilder line = new StringBuilder(CliSupport.csv(file.toString()))
+                            .append(',').append(CliSupport.csv(p.predictedLabel()))
+                            .append(',').append(format(p.probability(p.predicted())));
+                    for (float v : p.probabilities()) line.append(',').append(format(v));
+                    System.out.println(line);
+                } catch (Exception e) {
+                    failed++;
+                    System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
+                }
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static String format(float v) { return String.format(Locale.ROOT, "%.6f", v); }
+}

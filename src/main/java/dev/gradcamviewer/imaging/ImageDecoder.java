@@ -1,0 +1,73 @@
+package dev.gradcamviewer.imaging;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decodes PNG, JPEG, TIFF and BMP (ImageIO with the TwelveMonkeys plugins) into float planes.
+ * Grayscale stays one plane at its own bit depth (16-bit samples are divided by 65535); colour and
+ * palette images become three planes; alpha is dropped.
+ */
+public final class ImageDecoder {
+    public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "tif", "tiff", "bmp");
+
+    private ImageDecoder() { }
+
+    public static boolean looksLikeImage(Path p) {
+        String n = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return dot >= 0 && EXTENSIONS.contains(n.substring(dot + 1));
+    }
+
+    public static DecodedImage decode(Path file) throws ImageDecodeException {
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        if (!Files.isRegularFile(file)) throw new ImageDecodeException("image not found: " + file);
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new ImageDecodeException(name + " is not a readable image: " + e.getMessage(), e);
+        }
+        if (img == null) throw new ImageDecodeException(name + " is not an image this viewer reads (PNG, JPEG, TIFF, BMP)");
+        return fromBuffered(img);
+    }
+
+    public static DecodedImage fromBuffered(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        Raster r = img.getRaster();
+        boolean indexed = img.getColorModel() instanceof IndexColorModel;
+        int bands = r.getNumBands();
+        boolean gray = !indexed && (bands == 1 || bands == 2);
+        if (gray) {
+            int bits = r.getSampleModel().getSampleSize(0);
+            double max = (1L << bits) - 1;
+            float[] plane = new float[w * h];
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) plane[y * w + x] = (float) (row[x] / max);
+            }
+            return new DecodedImage(w, h, new float[][] {plane}, bits);
+        }
+        float[][] planes = new float[3][w * h];
+        int[] argb = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, argb, 0, w);
+            for (int x = 0; x < w; x++) {
+                int p = argb[x];
+                planes[0][y * w + x] = ((p >> 16) & 0xff) / 255f;
+                planes[1][y * w + x] = ((p >> 8) & 0xff) / 255f;
+                planes[2][y * w + x] = (p & 0xff) / 255f;
+            }
+        }
+        return new DecodedImage(w, h, planes, 8);
+    }
+}

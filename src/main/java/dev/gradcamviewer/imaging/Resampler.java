@@ -1,0 +1,66 @@
+package dev.gradcamviewer.imaging;
+
+/**
+ * Separable resampling of float planes with the same arithmetic as PIL's {@code Image.resize}
+ * (bilinear: a triangle filter widened by the scale factor when shrinking, so shrinking averages
+ * instead of skipping pixels). Matching PIL keeps Java inputs equal to the exporter's reference.
+ */
+public final class Resampler {
+    private Resampler() { }
+
+    /** Resizes one plane of {@code w x h} to {@code ow x oh}, horizontal pass first as PIL does. */
+    public static float[] bilinear(float[] src, int w, int h, int ow, int oh) {
+        float[] tmp = ow == w ? src : pass(src, w, h, ow, true);
+        return oh == h ? tmp : pass(tmp, ow, h, oh, false);
+    }
+
+    private static float[] pass(float[] src, int w, int h, int outSize, boolean horizontal) {
+        int inSize = horizontal ? w : h;
+        double scale = (double) inSize / outSize;
+        double filterScale = Math.max(scale, 1.0);
+        double support = 1.0 * filterScale;
+        int[] starts = new int[outSize];
+        int[] counts = new int[outSize];
+        int kmax = (int) Math.ceil(support) * 2 + 1;
+        double[] weights = new double[outSize * kmax];
+        for (int o = 0; o < outSize; o++) {
+            double center = (o + 0.5) * scale;
+            int xmin = Math.max((int) (center - support + 0.5), 0);
+            int xmax = Math.min((int) (center + support + 0.5), inSize) - xmin;
+            double total = 0;
+            for (int k = 0; k < xmax; k++) {
+                double t = Math.abs((k + xmin - center + 0.5) / filterScale);
+                double wgt = t < 1 ? 1 - t : 0;
+                weights[o * kmax + k] = wgt;
+                total += wgt;
+            }
+            if (total != 0) for (int k = 0; k < xmax; k++) weights[o * kmax + k] /= total;
+            starts[o] = xmin;
+            counts[o] = xmax;
+        }
+        int ow = horizontal ? outSize : w;
+        int oh = horizontal ? h : outSize;
+        float[] out = new float[ow * oh];
+        if (horizontal) {
+            for (int y = 0; y < h; y++) {
+                int row = y * w;
+                for (int o = 0; o < outSize; o++) {
+                    double s = 0;
+                    int base = o * kmax;
+                    for (int k = 0; k < counts[o]; k++) s += src[row + starts[o] + k] * weights[base + k];
+                    out[y * ow + o] = (float) s;
+                }
+            }
+        } else {
+            for (int o = 0; o < outSize; o++) {
+                int base = o * kmax;
+                for (int x = 0; x < w; x++) {
+                    double s = 0;
+                    for (int k = 0; k < counts[o]; k++) s += src[(starts[o] + k) * w + x] * weights[base + k];
+                    out[o * w + x] = (float) s;
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.gradcamviewer.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+/** Reads and checks a manifest; every problem becomes a {@link BundleException} naming it. */
+public final class ManifestReader {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final List<String> REQUIRED = List.of(
+            "format", "format_version", "model", "model.name", "tree", "input", "input.shape", "input.colour",
+            "input.mean", "input.std", "output", "output.activation", "output.labels", "taps");
+    private static final Set<String> ACTIVATIONS = Set.of("sigmoid", "softmax", "logits");
+
+    private ManifestReader() { }
+
+    public static Manifest read(String json) throws BundleException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new BundleException("the Grad-CAM manifest is not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) throw new BundleException("the Grad-CAM manifest is not a JSON object");
+        for (String field : REQUIRED) {
+            JsonNode node = root;
+            for (String part : field.split("\\.")) node = node == null ? null : node.get(part);
+            if (node == null || node.isNull()) throw new BundleException("the Grad-CAM manifest lacks the field '" + field + "'");
+        }
+        if (!Manifest.FORMAT.equals(root.get("format").asText())) {
+            throw new BundleException("the manifest's format is '" + root.get("format").asText()
+                    + "', not '" + Manifest.FORMAT + "'");
+        }
+        int version = root.get("format_version").asInt(-1);
+        if (version > Manifest.SUPPORTED_VERSION || version < 1) {
+            throw new BundleException("the bundle has format version " + root.get("format_version").asText()
+                    + "; this viewer reads version " + Manifest.SUPPORTED_VERSION + ". Update the viewer or re-export the model.");
+        }
+        Manifest m;
+        try {
+            m = MAPPER.treeToValue(root, Manifest.class);
+        } catch (IOException e) {
+            throw new BundleException("the Grad-CAM manifest has a field of the wrong kind: " + firstLine(e.getMessage()));
+        }
+        check(m);
+        return m;
+    }
+
+    private static void check(Manifest m) throws BundleException {
+        Manifest.InputSpec in = m.input();
+        if (in.shape().size() != 4 || in.shape().get(0) != 1 || in.shape().stream().anyMatch(d -> d == null || d < 1)) {
+            throw new BundleException("the manifest's input shape " + in.shape() + " is not [1, channels, height, width]");
+        }
+        int c = in.channels();
+        if (c != 1 && c != 3) throw new BundleException("the model takes " + c + " channels; only 1 or 3 are supported");
+        if (in.mean().size() != c || in.std().size() != c) {
+            throw new BundleException("the manifest needs " + c + " mean and std values, one per channel");
+        }
+        if (in.std().stream().anyMatch(s -> s == null || s == 0)) throw new BundleException("the manifest has a zero std");
+        if (in.centerCrop() != null && in.centerCrop().size() != 2) {
+            throw new BundleException("the manifest's center_crop must be [height, width]");
+        }
+        if (!ACTIVATIONS.contains(m.output().activation())) {
+            throw new BundleException("unknown output activation '" + m.output().activation() + "' (sigmoid, softmax or logits)");
+        }
+        if (m.output().labels().size() < 2) throw new BundleException("the manifest needs at least two labels");
+        for (Manifest.TapSpec t : m.taps()) {
+            if (t.name() == null || t.shape() == null || t.shape().size() != 4) {
+                throw new BundleException("tap '" + t.name() + "' has no 4-D shape in the manifest");
+            }
+        }
+        if (m.defaultLayer() != null && m.taps().stream().noneMatch(t -> t.name().equals(m.defaultLayer()))) {
+            throw new BundleException("the default layer '" + m.defaultLayer() + "' is not one of the taps");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.gradcamviewer.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * A loaded model: a TorchScript archive with (or, for prediction only, without) the exporter's
+ * manifest. Methods are synchronised: DJL's gradient recording is process-wide.
+ */
+public final class ModelBundle implements AutoCloseable {
+    public static final String MANIFEST_ENTRY = "gradcam/manifest.json";
+
+    private final Path file;
+    private final String sha256;
+    private final Model model;
+    private final Manifest manifest;
+    private final boolean hasManifest;
+    private final ModelTree tree;
+
+    private ModelBundle(Path file, String sha256, Model model, Manifest manifest, boolean hasManifest) {
+        this.file = file;
+        this.sha256 = sha256;
+        this.model = model;
+        this.manifest = manifest;
+        this.hasManifest = hasManifest;
+        this.tree = ModelTree.parse(manifest.tree());
+        Map<String, String> reasons = new HashMap<>();
+        if (manifest.notTapped() != null) {
+            for (Map<String, String> n : manifest.notTapped()) reasons.put(n.get("name"), "not tapped: it " + n.get("reason"));
+        }
+        tree.markTaps(tapNames(), reasons, hasManifest);
+    }
+
+    /** Opens a model file; every way it can be wrong becomes a {@link BundleException} saying which. */
+    public static ModelBundle open(Path file) throws BundleException {
+        ArchiveCheck.requireTorchScript(file);
+        String sha = sha256(file);
+        TorchEngine.engine();
+        Model model = Model.newInstance(file.getFileName().toString(), Device.cpu(), "PyTorch");
+        try {
+            model.load(file, null, Map.of("extraFiles", MANIFEST_ENTRY, "trainParam", "true", "mapLocation", "true"));
+            model.getBlock().freezeParameters(true);
+        } catch (IOException | MalformedModelException | EngineException | IllegalArgumentException e) {
+            model.close();
+            throw new BundleException(file.getFileName() + " cannot be loaded as a TorchScript model: " + oneLine(e));
+        }
+        try {
+            String json = model.getProperty(MANIFEST_ENTRY);
+            ModelBundle bundle;
+            if (json == null || json.isBlank()) {
+                bundle = new ModelBundle(file, sha, model, plainManifest(model, file), false);
+            } else {
+                bundle = new ModelBundle(file, sha, model, ManifestReader.read(json), true);
+                bundle.checkTapShapes();
+            }
+            return bundle;
+        } catch (BundleException | RuntimeException e) {
+            model.close();
+            if (e instanceof BundleException be) throw be;
+            throw new BundleException(file.getFileName() + ": " + oneLine(e), e);
+        }
+    }
+
+    public Path file() { return file; }
+
+    public String sha256() { return sha256; }
+
+    public Manifest manifest() { return manifest; }
+
+    /** False for a plain TorchScript file: it predicts (with assumed preprocessing) but cannot explain. */
+    public boolean hasManifest() { return hasManifest; }
+
+    public ModelTree tree() { return tree; }
+
+    public List<String> labels() { return manifest.output().labels(); }
+
+    public List<String> tapNames() { return manifest.taps().stream().map(Manifest.TapSpec::name).toList(); }
+
+    public String name() { return manifest.model().name(); }
+
+    /** Predicts from a preprocessed input of the manifest's shape, channels first. */
+    public synchronized Prediction predict(float[] input) throws BundleException {
+        Manifest.InputSpec in = manifest.input();
+        long expected = (long) in.channels() * in.height() * in.width();
+        if (input.length != expected) {
+            throw new BundleException("input has " + input.length + " values; the model takes " + in.shape());
+        }
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList outputs = forward(manager, input);
+            float[] y = outputs.get(0).toFloatArray();
+            float[] logits = manifest.output().returnsLogits() ? outputs.get(1).toFloatArray()
+                    : "logits".equals(manifest.output().activation()) ? y.clone() : null;
+            int labels = manifest.output().labels().size();
+            float[] p = Prediction.probabilities(manifest.output().activation(), y);
+            if (p.length != labels) {
+                throw new BundleException("the model gave " + p.length + " probabilities for " + labels + " labels");
+            }
+            return new Prediction(manifest.output().labels(), p, logits);
+        } catch (EngineException e) {
+            throw new BundleException("the model rejected the input: " + oneLine(e), e);
+        }
+    }
+
+    private NDList forward(NDManager manager, float[] input) {
+        NDList inputs = new NDList();
+        inputs.add(manager.create(input, new Shape(manifest.input().shape().stream().mapToLong(Integer::longValue).toArray())));
+        for (Manifest.TapSpec tap : manifest.taps()) inputs.add(manager.zeros(new Shape(tap.shapeArray())));
+        return model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
+    }
+
+    /** One forward with zero probes: the model must accept them and return activations of the recorded shapes. */
+    private void checkTapShapes() throws BundleException {
+        Manifest.InputSpec in = manifest.input();
+        float[] zeros = new float[in.channels() * in.height() * in.width()];
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList out = forward(manager, zeros);
+            int first = manifest.output().returnsLogits() ? 2 : 1;
+            if (out.size() != first + manifest.taps().size()) {
+                throw new BundleException("the model returns " + out.size() + " tensors, but its manifest describes "
+                        + (first + manifest.taps().size()) + ": the manifest does not belong to this model");
+            }
+            for (int i = 0; i < manifest.taps().size(); i++) {
+                Manifest.TapSpec tap = manifest.taps().get(i);
+                Shape actual = out.get(first + i).getShape();
+                if (!Arrays.equals(actual.getShape(), tap.shapeArray())) {
+                    throw new BundleException("tap '" + tap.name() + "' has shape " + actual + " in the model but "
+                            + tap.shape() + " in its manifest");
+                }
+            }
+        } catch (EngineException e) {
+            throw new BundleException("the model's taps disagree with its manifest: " + oneLine(e), e);
+        }
+    }
+
+    /** Assumptions for a TorchScript file without a manifest: ImageNet-style preprocessing, labels numbered. */
+    private static Manifest plainManifest(Model model, Path file) throws BundleException {
+        Manifest.InputSpec in = new Manifest.InputSpec(List.of(1, 3, 224, 224), "RGB", 256, List.of(224, 224), "bilinear",
+                List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));
+        float[] y;
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDArray x = manager.zeros(new Shape(1, 3, 224, 224));
+            y = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false).get(0).toFloatArray();
+        } catch (EngineException e) {
+            throw new BundleException(file.getFileName() + " has no Grad-CAM manifest and does not take a 1x3x224x224 image: "
+                    + "export it with models/tools/export_model.py (" + oneLine(e) + ")");
+        }
+        boolean probabilities = IntStream.range(0, y.length).allMatch(i -> y[i] >= 0 && y[i] <= 1);
+        double sum = 0;
+        for (float v : y) sum += v;
+        String activation = y.length == 1 ? (probabilities ? "sigmoid" : "logits")
+                : (probabilities && Math.abs(sum - 1) < 1e-3 ? "softmax" : "logits");
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < Math.max(2, y.length); i++) labels.add("class " + i);
+        String name = file.getFileName().toString();
+        return new Manifest(Manifest.FORMAT, 0, new Manifest.ModelInfo(name,
+                "Plain TorchScript without a Grad-CAM manifest: predictions assume ImageNet preprocessing; CAMs need the exporter.",
+                "unknown"), "", in,
+                new Manifest.OutputSpec(activation, labels, false, null, y.length), List.of(), null, List.of(), Map.of());
+    }
+
+    static String sha256(Path file) throws BundleException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            DigestInputStream din = (DigestInputStream) in;
+            byte[] buf = new byte[1 << 16];
+            while (din.read(buf) >= 0) { /* digest */ }
+            return HexFormat.of().formatHex(din.getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new BundleException("cannot read " + file + ": " + oneLine(e));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).trim();
+    }
+
+    @Override
+    public synchronized void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.gradcamviewer.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gradcamviewer.Fixtures;
+import dev.gradcamviewer.imaging.Npy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelBundleTest {
+    private static ModelBundle demo;
+
+    @BeforeAll
+    static void open() throws BundleException {
+        demo = ModelBundle.open(Fixtures.demoModel());
+    }
+
+    @AfterAll
+    static void close() {
+        demo.close();
+    }
+
+    @Test
+    void demoBundleDescribesItself() {
+        assertTrue(demo.hasManifest());
+        assertEquals(List.of("Normal", "Pneumonia"), demo.labels());
+        assertEquals("base_model.4", demo.manifest().defaultLayer());
+        assertTrue(demo.manifest().output().returnsLogits());
+        assertTrue(demo.tapNames().containsAll(List.of("base_model.0", "base_model.4", "base_model.4.conv1")));
+        assertTrue(demo.manifest().model().description().toLowerCase().contains("not for clinical use"));
+        assertEquals(64, demo.sha256().length());
+        LayerNode block = demo.tree().find("base_model.4").orElseThrow();
+        assertTrue(block.isTapped());
+        assertEquals("(4): ResNetBlock", block.label());
+        LayerNode head = demo.tree().find("base_model.5").orElseThrow();
+        assertFalse(head.isTapped());
+        assertFalse(head.untappedReason().isEmpty());
+        Manifest.Geometry g = demo.manifest().taps().stream().filter(t -> t.name().equals("base_model.4")).findFirst()
+                .orElseThrow().geometry();
+        assertEquals(List.of(0.0, 0.0), g.origin());
+        assertEquals(List.of(32.0, 32.0), g.step());
+    }
+
+    /** Fed the reference's preprocessed tensors, Java's predictions equal the exporter's within 1e-5. */
+    @Test
+    void predictionsEqualTheReference() throws BundleException {
+        for (JsonNode image : Fixtures.demoReference()) {
+            Npy.Array input = Fixtures.demoArray(image.get("input").asText());
+            float[] expected = Fixtures.demoArray(image.get("probabilities").asText()).data();
+            Prediction p = demo.predict(input.data());
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], p.probabilities()[i], 1e-5, image.get("file").asText());
+            }
+            float[] logits = Fixtures.demoArray(image.get("logits").asText()).data();
+            assertEquals(logits[0], p.logits()[0], 1e-4 * Math.max(1, Math.abs(logits[0])));
+            assertEquals(image.get("target").asInt(), p.predicted());
+        }
+    }
+
+    @Test
+    void wrongInputSizeIsAClearError() {
+        BundleException e = assertThrows(BundleException.class, () -> demo.predict(new float[10]));
+        assertTrue(e.getMessage().contains("[1, 3, 256, 256]"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "not-a-model.pt, not a TorchScript model",
+            "image-renamed.pt, not a TorchScript model",
+            "state-dict.pt, pickled PyTorch file",
+            "missing-field.pt, lacks the field 'input.mean'",
+            "version-99.pt, format version 99",
+            "wrong-tap-shape.pt, has shape",
+            "truncated.pt, damaged archive",
+            "does-not-exist.pt, not found"})
+    void badModelFilesAreRefusedByName(String file, String expected) {
+        BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(Fixtures.bad(file)));
+        assertTrue(e.getMessage().contains(expected), file + ": " + e.getMessage());
+    }
+
+    @Test
+    void plainTorchScriptPredictsButCannotExplain() throws BundleException {
+        try (ModelBundle plain = ModelBundle.open(Fixtures.bad("plain.pt"))) {
+            assertFalse(plain.hasManifest());
+            assertTrue(plain.tapNames().isEmpty());
+            assertEquals("softmax", plain.manifest().output().activation());
+            assertEquals(3, plain.labels().size());
+            Prediction p = plain.predict(new float[3 * 224 * 224]);
+            float sum = 0;
+            for (float v : p.probabilities()) sum += v;
+            assertEquals(1f, sum, 1e-5);
+            assertTrue(plain.manifest().model().description().contains("CAMs need the exporter"));
+        }
+    }
+
+    @Test
+    void smallValidBundleWithSoftmaxOpens() throws BundleException {
+        try (ModelBundle tiny = ModelBundle.open(Fixtures.bad("tiny.pt"))) {
+            assertEquals("softmax", tiny.manifest().output().activation());
+            assertTrue(tiny.manifest().output().returnsLogits());
+            assertEquals(List.of("a", "b", "c"), tiny.labels());
+        }
+    }
+}
