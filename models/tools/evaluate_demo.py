@@ -63,7 +63,8 @@ def main():
     auc = float(roc_auc(p, ys))
     saturated = float(np.mean((p >= 1.0) | (p <= 0.0)))
 
-    hits = {(mode, b): 0 for mode in ("article", "viewer", "viewer-probability", "article-logit") for b in BLOCKS}
+    modes = ("article", "article-logit", "viewer-probability", "viewer", "hirescam")
+    hits = {(mode, b): 0 for mode in modes for b in BLOCKS}
     base_random, base_correct = 0, 0
     rng = np.random.default_rng(args.seed + 1)
     for i in range(args.n_pointing):
@@ -76,6 +77,11 @@ def main():
             with torch.no_grad():
                 acts = ex.TappedModel(model, BLOCKS, "sigmoid")(x, *ex.zero_probes(info, BLOCKS))[2:]
             for b, a, g in zip(BLOCKS, acts, grads):
+                if score == "logit":
+                    hi = ex.reference_cams(a, g)["hirescam"].numpy()
+                    up = placement.upscale_receptive(hi, 256, 256, geometry[b]["origin"], geometry[b]["step"])
+                    yy, xx = np.unravel_index(np.argmax(up), up.shape)
+                    hits[("hirescam", b)] += bool(mask[yy, xx])
                 cam = ex.article_gradcam(a, g).numpy()
                 for place in ("resize", "receptive"):
                     if place == "resize":
@@ -95,15 +101,16 @@ def main():
     n = args.n_pointing
     result = {"accuracy": accuracy, "roc_auc": auc, "held_out": args.n, "saturated_outputs": saturated,
               "pointing_positives": n,
-              "pointing": {mode: {b: hits[(mode, b)] / n for b in BLOCKS} for mode in ("article", "article-logit", "viewer-probability", "viewer")},
+              "pointing": {mode: {b: hits[(mode, b)] / n for b in BLOCKS} for mode in modes},
               "baseline_random_lung_centre": base_random / n, "baseline_correct_lung_centre": base_correct / n}
     print(f"held-out accuracy {accuracy:.3f}, ROC AUC {auc:.4f} ({args.n} phantoms, half positive); "
           f"saturated outputs {saturated:.1%}")
-    print("| block | article (output score, half-pixel resize) | logit score, half-pixel | output score, receptive field | viewer default (logit, receptive field) |")
-    print("|---|---|---|---|---|")
+    print("| block | Grad-CAM, article (output score, half-pixel resize) | logit score, half-pixel | output score, receptive field | **viewer default** (logit, receptive field) | HiResCAM (logit, receptive field) |")
+    print("|---|---|---|---|---|---|")
     for b in BLOCKS:
         r = result["pointing"]
-        print(f"| `{b}` | {r['article'][b]:.1%} | {r['article-logit'][b]:.1%} | {r['viewer-probability'][b]:.1%} | {r['viewer'][b]:.1%} |")
+        print(f"| `{b}` | {r['article'][b]:.1%} | {r['article-logit'][b]:.1%} | {r['viewer-probability'][b]:.1%} | "
+              f"**{r['viewer'][b]:.1%}** | {r['hirescam'][b]:.1%} |")
     print(f"blind baselines: centre of a random lung {base_random / n:.1%}, centre of the correct lung {base_correct / n:.1%}")
     if args.json:
         with open(args.json, "w") as f:

@@ -450,6 +450,9 @@ def save_bundle(traced, manifest, out_path):
     os.close(fd)
     try:
         torch.jit.save(traced, tmp, _extra_files={MANIFEST_NAME: json.dumps(manifest, indent=1)})
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, out_path)
     except BaseException:
         if os.path.exists(tmp):
@@ -545,6 +548,30 @@ def target_score(y, logits, activation, target, score):
     return (-z[0] if target == 0 else z[0]) if one else z[target]
 
 
+def normalise(cam):
+    m = cam.max()
+    return (cam / m if m > 0 else cam).float()
+
+
+def reference_cams(acts, grads):
+    """Every method, written independently of the Java code, in float64 (pytorch-grad-cam's
+    definitions; the article's channel mean for Grad-CAM). Returns name -> normalised map."""
+    a, g = acts[0].double(), grads[0].double()
+    eps = 1e-7
+    sum_a = a.sum(dim=(1, 2))
+    g2, g3 = g ** 2, g ** 3
+    alpha = torch.where(g != 0, g2 / (2 * g2 + sum_a[:, None, None] * g3 + eps), torch.zeros_like(g))
+    w_pp = (alpha * torch.relu(g)).sum(dim=(1, 2))
+    w_x = (g * a / (sum_a[:, None, None] + eps)).sum(dim=(1, 2))
+    return {
+        "gradcam": article_gradcam(acts, grads),
+        "gradcampp": normalise(torch.relu((w_pp[:, None, None] * a).sum(0))),
+        "xgradcam": normalise(torch.relu((w_x[:, None, None] * a).sum(0))),
+        "layercam": normalise(torch.relu((torch.relu(g) * a).sum(0))),
+        "hirescam": normalise(torch.relu((g * a).sum(0))),
+    }
+
+
 def article_gradcam(acts, grads):
     """The article's Grad-CAM: weights = spatial mean of gradients; ReLU(mean_k w_k A_k) / max."""
     a, g = acts[0].double(), grads[0].double()
@@ -583,13 +610,17 @@ def article_hook_gradients(model, x, tap, activation, logits_module, target, sco
     return store["a"], store["g"]
 
 
-def write_reference(model, manifest, images, out_dir, log):
+def write_reference(model, manifest, images, out_dir, log, taps=None, methods=False):
+    """Per image: the preprocessed input, prediction, and for each tap (default: all) the article's
+    Grad-CAM from eager hooks, from the output and from the logit; with methods=True also the
+    other four methods, each as <stem>.<tap>.<method>.<score>.npy."""
     os.makedirs(out_dir, exist_ok=True)
     spec, activation = manifest["input"], manifest["output"]["activation"]
-    taps = [t["name"] for t in manifest["taps"]]
+    all_taps = [t["name"] for t in manifest["taps"]]
+    taps = list(taps) if taps else all_taps
     logits_module = manifest["output"].get("logits_module")
     info = {t["name"]: {"shape": t["shape"]} for t in manifest["taps"]}
-    index = {"model": manifest["model"]["name"], "taps": taps, "images": []}
+    index = {"model": manifest["model"]["name"], "taps": taps, "methods": methods, "images": []}
 
     def save(name, arr):
         np.save(os.path.join(out_dir, name), np.asarray(arr, dtype=np.float32))
@@ -626,6 +657,10 @@ def write_reference(model, manifest, images, out_dir, log):
                 name = save(f"{stem}.{tap}.gradcam.{score}.npy", cam.numpy())
                 entry["cams"].setdefault(tap, {})[score] = {"file": name, "gradient": source,
                                                             "all_zero_gradient": bool((g == 0).all())}
+                if methods:
+                    files = {m: save(f"{stem}.{tap}.{m}.{score}.npy", c.numpy())
+                             for m, c in reference_cams(a, g).items() if m != "gradcam"}
+                    entry["cams"][tap][score]["methods"] = files
         index["images"].append(entry)
         log(f"reference: {path}: target {target}, p = {probs.numpy().round(4).tolist()}")
     with open(os.path.join(out_dir, "reference.json"), "w") as f:

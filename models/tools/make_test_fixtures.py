@@ -3,17 +3,19 @@
 
 - demo/: the exporter's reference values for every sample image on the bundled demo model;
 - bad/: model files that must be refused with a clear message, a plain TorchScript file without a
-  manifest, and a small valid bundle;
+  manifest, a small valid bundle, and a bundle whose sigmoid saturates;
+- resnet18/, densenet121/: torchvision models with seeded random weights, exported, with references;
+- placement/: maps resized by PIL's BICUBIC on mode-'F' data; colormaps/: matplotlib's colours.
 
 Skips the work when the folder was made from the same inputs (a stamp of their hashes).
 """
 import hashlib
-import io
 import json
 import os
 import shutil
 import sys
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -85,6 +87,74 @@ def bad_fixtures(out):
             f.write(src.read()[:3000])
 
 
+DEMO_TAPS = ["base_model.0", "base_model.1", "base_model.2", "base_model.2.bn2", "base_model.3",
+             "base_model.4.conv1", "base_model.4"]
+SAMPLE_SUBSET = ["phantom-01-pneumonia.png", "phantom-04-normal-landscape.jpg", "phantom-06-pneumonia-16bit.png"]
+IMAGENET = {"shape": [1, 3, 224, 224], "colour": "RGB", "resize": 256, "center_crop": [224, 224],
+            "interpolation": "bilinear", "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+TORCHVISION = {
+    "resnet18": ["layer1.0.conv1", "layer2.1.bn2", "layer3", "layer4.0.conv2", "layer4"],
+    "densenet121": ["features.pool0", "features.denseblock2.denselayer3.conv2", "features.transition2",
+                    "features.denseblock4", "features"],
+}
+
+
+def torchvision_fixtures(out):
+    import torchvision
+    images = [os.path.join(SAMPLES, f) for f in SAMPLE_SUBSET]
+    for name, taps in TORCHVISION.items():
+        torch.manual_seed(11)
+        model = getattr(torchvision.models, name)().eval()
+        d = os.path.join(out, name)
+        os.makedirs(d)
+        bundle = os.path.join(d, name + ".pt")
+        manifest = ex.export(model, bundle, name=name, description="random weights, for tests",
+                             labels=[f"class {i}" for i in range(1000)], input_spec=IMAGENET,
+                             taps="auto" if name == "resnet18" else taps,
+                             measure="some" if name == "resnet18" else "none", architecture=name, log=lambda *a: None)
+        ex.write_reference(model, manifest, images, os.path.join(d, "reference"), lambda *a: None, taps=taps, methods=True)
+
+
+def saturated_fixture(out):
+    """An XRayClassifier whose sigmoid is exactly 1.0 in float32 for any input: no output gradient."""
+    torch.manual_seed(5)
+    model = ex.architectures.XRayClassifier(nf=4).eval()
+    with torch.no_grad():
+        model.base_model[5].weight.abs_().mul_(1e4)
+        for block in model.base_model[:5]:
+            block.bn2.bias.fill_(5.0)
+    spec = {"shape": [1, 3, 256, 256], "colour": "RGB", "resize": 256, "center_crop": [256, 256],
+            "interpolation": "bilinear", "mean": [0.5] * 3, "std": [0.5] * 3}
+    ex.export(model, os.path.join(out, "saturated.pt"), name="saturated", description="test",
+              labels=["Normal", "Pneumonia"], input_spec=spec, measure="none", log=lambda *a: None)
+
+
+def placement_fixtures(out):
+    from PIL import Image
+    os.makedirs(out)
+    rng = np.random.default_rng(4)
+    cases = []
+    for k, ((h, w), (oh, ow)) in enumerate([((8, 8), (256, 256)), ((7, 7), (1200, 1200)), ((16, 16), (300, 420)),
+                                            ((5, 9), (513, 277)), ((8, 8), (4, 4))]):
+        cam = rng.random((h, w)).astype(np.float32)
+        up = np.asarray(Image.fromarray(cam, mode="F").resize((ow, oh), Image.BICUBIC), dtype=np.float32)
+        np.save(os.path.join(out, f"map{k}.npy"), cam)
+        np.save(os.path.join(out, f"map{k}.resized.npy"), up)
+        cases.append({"map": f"map{k}.npy", "resized": f"map{k}.resized.npy", "height": oh, "width": ow})
+    with open(os.path.join(out, "cases.json"), "w") as f:
+        json.dump(cases, f)
+
+
+def colormap_fixtures(out):
+    import matplotlib
+    os.makedirs(out)
+    values = np.concatenate([np.linspace(0, 1, 1001), np.random.default_rng(9).random(1000)]).astype(np.float64)
+    np.save(os.path.join(out, "values.npy"), values.astype(np.float32))
+    for name in ["jet", "jet_r", "viridis", "turbo"]:
+        cmap = matplotlib.colormaps[name] if hasattr(matplotlib, "colormaps") else matplotlib.cm.get_cmap(name)
+        np.save(os.path.join(out, f"{name}.npy"), cmap(values.astype(np.float32))[:, :3].astype(np.float32))
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "target/fixtures"
     s = stamp()
@@ -98,8 +168,12 @@ def main():
     manifest = ex.read_manifest(DEMO)
     model = ex.eager_from_bundle(DEMO, manifest)
     images = [os.path.join(SAMPLES, f) for f in sorted(os.listdir(SAMPLES))]
-    ex.write_reference(model, manifest, images, os.path.join(out, "demo"), lambda *a: None)
+    ex.write_reference(model, manifest, images, os.path.join(out, "demo"), lambda *a: None, taps=DEMO_TAPS, methods=True)
     bad_fixtures(os.path.join(out, "bad"))
+    saturated_fixture(os.path.join(out, "bad"))
+    placement_fixtures(os.path.join(out, "placement"))
+    colormap_fixtures(os.path.join(out, "colormaps"))
+    torchvision_fixtures(out)
     with open(stamp_file, "w") as f:
         f.write(s)
     print(f"wrote fixtures to {out}")

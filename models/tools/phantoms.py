@@ -45,6 +45,10 @@ def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), 
     v, u = np.mgrid[0:h, 0:w].astype(np.float32)
     u = (u + 0.5) / w
     v = (v + 0.5) / h
+    # patient position and size vary: the anatomy moves and scales within the frame
+    shift_u, shift_v, scale = rng.normal(0, 0.04), rng.normal(0, 0.035), rng.uniform(0.85, 1.1)
+    u = (u - 0.5 - shift_u) / scale + 0.5
+    v = (v - 0.5 - shift_v) / scale + 0.5
     soft = 0.08
 
     img = np.full((h, w), rng.uniform(0.03, 0.12), np.float32)
@@ -88,7 +92,8 @@ def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), 
 
     mask = np.zeros((h, w), bool)
     if meta is not None:
-        meta["lung_centres"] = [(cv * h - 0.5, cu * w - 0.5) for cu, cv, _, _ in lungs]
+        meta["lung_centres"] = [(((cv - 0.5) * scale + 0.5 + shift_v) * h - 0.5, ((cu - 0.5) * scale + 0.5 + shift_u) * w - 0.5)
+                                for cu, cv, _, _ in lungs]
         meta["lesion_lungs"] = []
     if positive:
         n_lesions = 1 if rng.random() < 0.65 else 2
@@ -97,10 +102,10 @@ def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), 
             cu, cv, ru, rv = lungs[which]
             if meta is not None:
                 meta["lesion_lungs"].append(which)
-            r = np.sqrt(rng.uniform(0.0, 0.55))
+            r = np.sqrt(rng.uniform(0.0, 0.4))
             a = rng.uniform(0, 2 * np.pi)
             lu, lv = cu + r * ru * np.cos(a), cv + r * rv * np.sin(a)
-            su = rng.uniform(0.025, 0.06)
+            su = rng.uniform(0.03, 0.065)
             sv = su * rng.uniform(0.7, 1.4) * w / h
             blob = np.exp(-0.5 * (((u - lu) / su) ** 2 + ((v - lv) / sv) ** 2))
             blob *= lung_mask

@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--train", type=int, default=10000)
     ap.add_argument("--easy", type=int, default=3000)
     ap.add_argument("--val", type=int, default=600)
+    ap.add_argument("--shift", type=int, default=2, help="feature-map shift augmentation at the last block, in cells")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -83,6 +84,23 @@ def main():
         return 0.5 * (1 + math.cos(math.pi * (step - flat) / (args.steps - flat)))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    # Feature-map shift augmentation: while training, the last block's 8x8 map is shifted by up to
+    # --shift cells (zero fill) before the 8x8 head, so that the head weighs every position alike.
+    # Without it the head learns position-specific weights and Grad-CAM's spatial averaging of the
+    # gradient no longer points at the lesion (see ../README.md). Not part of the exported model.
+    shift_rng = np.random.default_rng(args.seed + 4)
+
+    def shift_hook(module, inputs, output):
+        if not module.training or args.shift == 0 or shift_rng.random() < 0.5:
+            return output
+        dy, dx = (int(v) for v in shift_rng.integers(-args.shift, args.shift + 1, 2))
+        shifted = torch.zeros_like(output)
+        h, w = output.shape[-2:]
+        shifted[..., max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+            output[..., max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+        return shifted
+
+    hook = model.base_model[4].register_forward_hook(shift_hook)
     loss_fn = nn.BCELoss()
     rng = np.random.default_rng(args.seed)
     easy_steps = args.steps // 5
@@ -111,6 +129,7 @@ def main():
                 p = torch.cat([model(to_input(val_x[i:i + 64])) for i in range(0, len(val_x), 64)]).squeeze(1).numpy()
             print(f"  validation accuracy {np.mean((p > 0.5) == (val_y > 0.5)):.3f}", flush=True)
             model.train()
+    hook.remove()
     model.eval()
     torch.save(model.state_dict(), args.out)
     print(f"saved {args.out} after {time.time() - t0:.0f} s", flush=True)

@@ -1,24 +1,58 @@
 package dev.gradcamviewer.imaging;
 
 /**
- * Separable resampling of float planes with the same arithmetic as PIL's {@code Image.resize}
- * (bilinear: a triangle filter widened by the scale factor when shrinking, so shrinking averages
- * instead of skipping pixels). Matching PIL keeps Java inputs equal to the exporter's reference.
+ * Separable resampling of float planes with the same arithmetic as PIL's {@code Image.resize}:
+ * half-pixel centres, a filter widened by the scale factor when shrinking (so shrinking averages
+ * instead of skipping pixels), weights cut at the image edge and renormalised. Matching PIL keeps
+ * Java inputs equal to the exporter's reference and gives the article's heatmap placement.
  */
 public final class Resampler {
     private Resampler() { }
 
-    /** Resizes one plane of {@code w x h} to {@code ow x oh}, horizontal pass first as PIL does. */
-    public static float[] bilinear(float[] src, int w, int h, int ow, int oh) {
-        float[] tmp = ow == w ? src : pass(src, w, h, ow, true);
-        return oh == h ? tmp : pass(tmp, ow, h, oh, false);
+    private interface Filter {
+        double support();
+
+        double weight(double x);
     }
 
-    private static float[] pass(float[] src, int w, int h, int outSize, boolean horizontal) {
+    private static final Filter TRIANGLE = new Filter() {
+        public double support() { return 1.0; }
+
+        public double weight(double x) {
+            x = Math.abs(x);
+            return x < 1 ? 1 - x : 0;
+        }
+    };
+
+    /** Keys' cubic convolution with a = -0.5, as PIL's BICUBIC. */
+    private static final Filter CUBIC = new Filter() {
+        public double support() { return 2.0; }
+
+        public double weight(double x) {
+            return Bicubic.kernel(x);
+        }
+    };
+
+    /** Resizes one plane of {@code w x h} to {@code ow x oh} (PIL's BILINEAR), horizontal pass first as PIL does. */
+    public static float[] bilinear(float[] src, int w, int h, int ow, int oh) {
+        return resize(src, w, h, ow, oh, TRIANGLE);
+    }
+
+    /** PIL's BICUBIC resize. */
+    public static float[] bicubic(float[] src, int w, int h, int ow, int oh) {
+        return resize(src, w, h, ow, oh, CUBIC);
+    }
+
+    private static float[] resize(float[] src, int w, int h, int ow, int oh, Filter f) {
+        float[] tmp = ow == w ? src : pass(src, w, h, ow, true, f);
+        return oh == h ? tmp : pass(tmp, ow, h, oh, false, f);
+    }
+
+    private static float[] pass(float[] src, int w, int h, int outSize, boolean horizontal, Filter filter) {
         int inSize = horizontal ? w : h;
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
-        double support = 1.0 * filterScale;
+        double support = filter.support() * filterScale;
         int[] starts = new int[outSize];
         int[] counts = new int[outSize];
         int kmax = (int) Math.ceil(support) * 2 + 1;
@@ -29,8 +63,7 @@ public final class Resampler {
             int xmax = Math.min((int) (center + support + 0.5), inSize) - xmin;
             double total = 0;
             for (int k = 0; k < xmax; k++) {
-                double t = Math.abs((k + xmin - center + 0.5) / filterScale);
-                double wgt = t < 1 ? 1 - t : 0;
+                double wgt = filter.weight((k + xmin - center + 0.5) / filterScale);
                 weights[o * kmax + k] = wgt;
                 total += wgt;
             }

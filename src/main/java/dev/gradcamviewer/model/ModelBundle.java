@@ -123,6 +123,87 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
+    /**
+     * One forward+backward pass with every probe tap: the prediction and, for the taps asked for
+     * (all when {@code wanted} is null), activations and the gradient of the target's score.
+     * Target -1 means the predicted label.
+     */
+    public synchronized PassResult explain(float[] input, int target, Score score, java.util.Collection<String> wanted)
+            throws BundleException {
+        if (!hasManifest) throw new BundleException("this model file has no Grad-CAM manifest: CAMs need a bundle made by models/tools/export_model.py");
+        GradientSelfCheck.Report check = TorchEngine.gradientCheck();
+        if (!check.camsAllowed()) throw new BundleException(check.summary());
+        Manifest.InputSpec in = manifest.input();
+        if (input.length != (long) in.channels() * in.height() * in.width()) {
+            throw new BundleException("input has " + input.length + " values; the model takes " + in.shape());
+        }
+        long start = System.nanoTime();
+        Manifest.OutputSpec out = manifest.output();
+        if (score == Score.LOGIT && !out.returnsLogits() && !"logits".equals(out.activation())) {
+            throw new BundleException("this bundle returns no logits; use the probability score");
+        }
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList inputs = new NDList();
+            inputs.add(manager.create(input, new Shape(in.shape().stream().mapToLong(Integer::longValue).toArray())));
+            List<NDArray> probes = new ArrayList<>();
+            for (Manifest.TapSpec tap : manifest.taps()) {
+                NDArray p = manager.zeros(new Shape(tap.shapeArray()));
+                if (wanted == null || wanted.contains(tap.name())) p.setRequiresGradient(true);
+                probes.add(p);
+                inputs.add(p);
+            }
+            NDList outputs;
+            int chosen;
+            double scoreValue;
+            Prediction prediction;
+            try (ai.djl.training.GradientCollector collector = TorchEngine.engine().newGradientCollector()) {
+                outputs = model.getBlock().forward(new ParameterStore(manager, false), inputs, true);
+                float[] y = outputs.get(0).toFloatArray();
+                float[] logits = out.returnsLogits() ? outputs.get(1).toFloatArray() : "logits".equals(out.activation()) ? y.clone() : null;
+                prediction = new Prediction(out.labels(), Prediction.probabilities(out.activation(), y), logits);
+                chosen = target < 0 ? prediction.predicted() : target;
+                if (chosen >= out.labels().size()) throw new BundleException("no label number " + chosen);
+                NDArray s = ScoreSelector.select(outputs, out, chosen, score);
+                scoreValue = s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray()[0];
+                collector.backward(s);
+            }
+            int first = out.returnsLogits() ? 2 : 1;
+            Map<String, TapTensors> taps = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < manifest.taps().size(); i++) {
+                Manifest.TapSpec tap = manifest.taps().get(i);
+                if (wanted != null && !wanted.contains(tap.name())) continue;
+                NDArray p = probes.get(i);
+                float[] grad = p.hasGradient() ? p.getGradient().toFloatArray() : new float[(int) p.size()];
+                List<Integer> sh = tap.shape();
+                taps.put(tap.name(), new TapTensors(tap.name(), outputs.get(first + i).toFloatArray(), grad, sh.get(1), sh.get(2), sh.get(3)));
+            }
+            return new PassResult(prediction, chosen, score, scoreValue, taps, (System.nanoTime() - start) / 1_000_000);
+        } catch (EngineException e) {
+            throw new BundleException("the model failed on this input: " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * For benchmarks: a forward+backward to the input image only, no probe asking for a gradient,
+     * as a model without taps would do it. Returns milliseconds.
+     */
+    public synchronized double plainForwardBackward(float[] input) {
+        long start = System.nanoTime();
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList inputs = new NDList();
+            NDArray x = manager.create(input, new Shape(manifest.input().shape().stream().mapToLong(Integer::longValue).toArray()));
+            x.setRequiresGradient(true);
+            inputs.add(x);
+            for (Manifest.TapSpec tap : manifest.taps()) inputs.add(manager.zeros(new Shape(tap.shapeArray())));
+            try (ai.djl.training.GradientCollector collector = TorchEngine.engine().newGradientCollector()) {
+                NDList out = model.getBlock().forward(new ParameterStore(manager, false), inputs, true);
+                collector.backward(out.get(0).sum());
+            }
+            x.getGradient().toFloatArray();
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
     private NDList forward(NDManager manager, float[] input) {
         NDList inputs = new NDList();
         inputs.add(manager.create(input, new Shape(manifest.input().shape().stream().mapToLong(Integer::longValue).toArray())));

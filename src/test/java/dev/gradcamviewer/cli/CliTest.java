@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -84,5 +85,56 @@ class CliTest {
         assertEquals(1, e.lines().count(), e);
         assertTrue(e.startsWith("gradcam-viewer: error: state-dict.pt is a pickled PyTorch file"), e);
         assertFalse(e.contains("Exception"));
+    }
+    @Test
+    void explainWritesOverlaysRawMapsAndASummary(@TempDir Path dir) throws Exception {
+        Path broken = dir.resolve("broken.png");
+        Files.writeString(broken, "not an image");
+        Path out = dir.resolve("out");
+        int code = GradcamCommand.execute("explain", "--out", out.toString(), "--raw", "--layer", "base_model.4", "--layer", "base_model.2",
+                "--method", "hirescam", Fixtures.sample("phantom-03-pneumonia-portrait.png").toString(), broken.toString());
+        assertEquals(1, code, err());
+        Path png = out.resolve("phantom-03-pneumonia-portrait.base_model.4.hirescam.png");
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(900, img.getWidth());
+        assertEquals(1200, img.getHeight());
+        // above the centre crop there is no heat: the pixels are the original's; inside, they are not
+        java.awt.image.BufferedImage original = javax.imageio.ImageIO.read(Fixtures.sample("phantom-03-pneumonia-portrait.png").toFile());
+        assertEquals(original.getRGB(450, 10) & 0xffffff, img.getRGB(450, 10) & 0xffffff);
+        assertEquals(original.getRGB(450, 1190) & 0xffffff, img.getRGB(450, 1190) & 0xffffff);
+        assertTrue((original.getRGB(450, 600) & 0xffffff) != (img.getRGB(450, 600) & 0xffffff));
+        dev.gradcamviewer.imaging.Npy.Array raw = dev.gradcamviewer.imaging.Npy.read(out.resolve("phantom-03-pneumonia-portrait.base_model.2.hirescam.npy"));
+        assertEquals(32, raw.size(0));
+        assertEquals(32, raw.size(1));
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertEquals("file,predicted,probability,target,layer,method,milliseconds,status", summary.get(0));
+        assertEquals(3, summary.size());
+        assertTrue(summary.get(1).contains(",Pneumonia,") && summary.get(1).contains(",base_model.4,hirescam,"), summary.get(1));
+        assertTrue(err().contains("[1/2]") && err().contains("broken.png"), err());
+        try (var files = Files.list(out)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
+    @Test
+    void explainReportsASaturatedScoreAndDrawsNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        int code = GradcamCommand.execute("explain", "--model", Fixtures.bad("saturated.pt").toString(), "--score", "probability",
+                "--out", out.toString(), Fixtures.sample("phantom-02-normal.png").toString());
+        assertEquals(0, code, err());
+        assertTrue(err().contains("saturated"), err());
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertTrue(summary.get(1).contains("saturated"), summary.get(1));
+        try (var files = Files.list(out)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".png")));
+        }
+    }
+
+    @Test
+    void explainRefusesAnUntappedLayerByName(@TempDir Path dir) {
+        int code = GradcamCommand.execute("explain", "--layer", "base_model.5", "--out", dir.toString(),
+                Fixtures.sample("phantom-02-normal.png").toString());
+        assertEquals(2, code);
+        assertTrue(err().contains("'base_model.5' cannot be explained"), err());
     }
 }

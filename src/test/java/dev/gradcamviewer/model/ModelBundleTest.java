@@ -79,7 +79,7 @@ class ModelBundleTest {
             "state-dict.pt, pickled PyTorch file",
             "missing-field.pt, lacks the field 'input.mean'",
             "version-99.pt, format version 99",
-            "wrong-tap-shape.pt, has shape",
+            "wrong-tap-shape.pt, taps disagree with its manifest",
             "truncated.pt, damaged archive",
             "does-not-exist.pt, not found"})
     void badModelFilesAreRefusedByName(String file, String expected) {

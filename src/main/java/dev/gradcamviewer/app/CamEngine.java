@@ -1,0 +1,39 @@
+package dev.gradcamviewer.app;
+
+import dev.gradcamviewer.imaging.ImageDecodeException;
+import dev.gradcamviewer.model.BundleException;
+import dev.gradcamviewer.model.ModelBundle;
+import dev.gradcamviewer.model.Score;
+
+import java.nio.file.Path;
+
+/**
+ * What the viewer asks of the model, on one worker thread: open a model, run one pass for an
+ * image. An interface so that the viewer can be tested with a slow or counting stand-in.
+ */
+public interface CamEngine extends AutoCloseable {
+    /** Opens a model; the previous one stays in use if this fails. */
+    ModelBundle open(Path model) throws BundleException;
+
+    /** One forward+backward pass with every tap for this image and target (-1: predicted). */
+    ExplainedImage explain(ModelBundle model, Path image, int target, Score score) throws ImageDecodeException, BundleException;
+
+    @Override
+    default void close() { }
+
+    /** The real engine: DJL through {@link ModelBundle}. */
+    static CamEngine djl() {
+        return new CamEngine() {
+            @Override
+            public ModelBundle open(Path model) throws BundleException {
+                return ModelBundle.open(model);
+            }
+
+            @Override
+            public ExplainedImage explain(ModelBundle model, Path image, int target, Score score)
+                    throws ImageDecodeException, BundleException {
+                return new Explainer(model).explain(image, target, score, null);
+            }
+        };
+    }
+}

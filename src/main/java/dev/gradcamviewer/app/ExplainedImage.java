@@ -1,0 +1,75 @@
+package dev.gradcamviewer.app;
+
+import dev.gradcamviewer.cam.CamMap;
+import dev.gradcamviewer.cam.CamMethod;
+import dev.gradcamviewer.cam.LayerData;
+import dev.gradcamviewer.imaging.CellGeometry;
+import dev.gradcamviewer.imaging.DecodedImage;
+import dev.gradcamviewer.imaging.HeatmapPlacer;
+import dev.gradcamviewer.imaging.PlacedMap;
+import dev.gradcamviewer.imaging.Placement;
+import dev.gradcamviewer.imaging.Preprocessed;
+import dev.gradcamviewer.model.Manifest;
+import dev.gradcamviewer.model.PassResult;
+import dev.gradcamviewer.model.TapTensors;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One image after one model pass: everything a layer, method or placement change needs, without
+ * running the model again. Maps and placements are cached per choice.
+ */
+public final class ExplainedImage {
+    private final Path file;
+    private final DecodedImage image;
+    private final Preprocessed input;
+    private final PassResult pass;
+    private final Map<String, Manifest.TapSpec> taps;
+    private final Map<String, CamMap> maps = new ConcurrentHashMap<>();
+    private final Map<String, PlacedMap> placed = new ConcurrentHashMap<>();
+
+    public ExplainedImage(Path file, DecodedImage image, Preprocessed input, PassResult pass, List<Manifest.TapSpec> tapSpecs) {
+        this.file = file;
+        this.image = image;
+        this.input = input;
+        this.pass = pass;
+        this.taps = new ConcurrentHashMap<>();
+        for (Manifest.TapSpec t : tapSpecs) taps.put(t.name(), t);
+    }
+
+    public Path file() { return file; }
+
+    public DecodedImage image() { return image; }
+
+    public Preprocessed input() { return input; }
+
+    public PassResult pass() { return pass; }
+
+    public CamMap cam(String layer, CamMethod method) {
+        return maps.computeIfAbsent(layer + "|" + method.id(), k -> {
+            TapTensors t = pass.tap(layer);
+            return method.compute(new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width()));
+        });
+    }
+
+    public PlacedMap placed(String layer, CamMethod method, Placement placement) {
+        return placed.computeIfAbsent(layer + "|" + method.id() + "|" + placement.id(), k -> {
+            CamMap m = cam(layer, method);
+            return HeatmapPlacer.place(m.values(), m.height(), m.width(), geometry(layer, placement), input.crop(), placement);
+        });
+    }
+
+    /** The tap's recorded cell geometry; for RESIZE only the map size matters. */
+    CellGeometry geometry(String layer, Placement placement) {
+        Manifest.TapSpec t = taps.get(layer);
+        if (t == null) throw new IllegalArgumentException("layer '" + layer + "' is not tapped in this model");
+        Manifest.Geometry g = t.geometry();
+        if (placement == Placement.RESIZE || g == null) {
+            return CellGeometry.halfPixel(t.shape().get(2), t.shape().get(3), input.height(), input.width());
+        }
+        return new CellGeometry(g.origin().get(0), g.origin().get(1), g.step().get(0), g.step().get(1));
+    }
+}

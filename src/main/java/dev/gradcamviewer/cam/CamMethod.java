@@ -1,0 +1,47 @@
+package dev.gradcamviewer.cam;
+
+/**
+ * A CAM method: how the activations of each channel are weighted. The map is then, for every cell,
+ * ReLU of the weighted sum over channels, divided by its maximum ({@link #compute}).
+ *
+ * <p>A method weighs either whole channels ({@link ChannelWeights}: one weight per channel) or each
+ * cell of each channel ({@link CellWeights}).
+ */
+public sealed interface CamMethod permits ChannelWeights, CellWeights {
+    /** The name shown to users and used in file names, e.g. "gradcam". */
+    String id();
+
+    String displayName();
+
+    default CamMap compute(LayerData layer) {
+        int c = layer.channels();
+        int n = layer.cells();
+        float[] a = layer.activations();
+        double[] sum = new double[n];
+        if (this instanceof ChannelWeights cw) {
+            double[] w = cw.channelWeights(layer);
+            for (int k = 0; k < c; k++) {
+                double wk = w[k];
+                if (wk == 0) continue;
+                int base = k * n;
+                for (int p = 0; p < n; p++) sum[p] += wk * a[base + p];
+            }
+        } else {
+            double[] w = ((CellWeights) this).cellWeights(layer);
+            for (int i = 0; i < c * n; i++) sum[i % n] += w[i] * a[i];
+        }
+        double scale = this.channelMean() ? 1.0 / c : 1.0;
+        float[] map = new float[n];
+        double max = 0;
+        for (int p = 0; p < n; p++) {
+            double v = Math.max(0, sum[p] * scale);
+            map[p] = (float) v;
+            max = Math.max(max, v);
+        }
+        if (max > 0) for (int p = 0; p < n; p++) map[p] = (float) (map[p] / max);
+        return new CamMap(map, layer.height(), layer.width(), layer.gradientIsZero());
+    }
+
+    /** Whether the weighted activations are averaged over channels (the article's Grad-CAM) or summed. */
+    default boolean channelMean() { return false; }
+}

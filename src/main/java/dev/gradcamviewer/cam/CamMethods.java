@@ -1,0 +1,22 @@
+package dev.gradcamviewer.cam;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The five methods, in the order users see them. */
+public final class CamMethods {
+    public static final List<CamMethod> ALL = List.of(new GradCam(), new GradCamPlusPlus(), new XGradCam(), new LayerCam(), new HiResCam());
+
+    private CamMethods() { }
+
+    /** By id ("gradcam") or display name ("Grad-CAM"), ignoring case and dashes. */
+    public static Optional<CamMethod> byName(String name) {
+        String key = normal(name);
+        return ALL.stream().filter(m -> normal(m.id()).equals(key) || normal(m.displayName()).equals(key)).findFirst();
+    }
+
+    private static String normal(String s) {
+        return s.toLowerCase(Locale.ROOT).replace("-", "").replace("+", "p").replace(" ", "");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.gradcamviewer.imaging;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * Blends a coloured heat layer over the original at opacity alpha (out = (1 - a) * image + a * heat)
+ * inside the placed rectangle; outside it the image is unchanged. Also turns decoded images of any
+ * depth into 8-bit RGB for display and export.
+ */
+public final class OverlayComposer {
+    private OverlayComposer() { }
+
+    /** The original as 0xRRGGBB pixels (16-bit gray scaled to 8 bits). */
+    public static int[] displayPixels(DecodedImage img) {
+        int n = img.width() * img.height();
+        int[] out = new int[n];
+        float[][] p = img.planes();
+        for (int i = 0; i < n; i++) {
+            int r = to8(p[0][i]);
+            int g = img.isGray() ? r : to8(p[1][i]);
+            int b = img.isGray() ? r : to8(p[2][i]);
+            out[i] = (r << 16) | (g << 8) | b;
+        }
+        return out;
+    }
+
+    public static BufferedImage compose(DecodedImage img, PlacedMap map, HeatColorizer colours, double alpha) {
+        int w = img.width();
+        int[] pixels = displayPixels(img);
+        int a = (int) Math.round(Math.max(0, Math.min(1, alpha)) * 256);
+        for (int y = Math.max(0, map.y()); y < Math.min(img.height(), map.y() + map.height()); y++) {
+            for (int x = Math.max(0, map.x()); x < Math.min(w, map.x() + map.width()); x++) {
+                int heat = colours.argb(map.at(x, y));
+                int i = y * w + x;
+                pixels[i] = blend(pixels[i], heat, a);
+            }
+        }
+        BufferedImage out = new BufferedImage(w, img.height(), BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, w, img.height(), pixels, 0, w);
+        return out;
+    }
+
+    /** Per channel: (base * (256 - a) + top * a) / 256, with a in 0..256. */
+    static int blend(int base, int top, int a) {
+        int inv = 256 - a;
+        int r = (((base >> 16) & 0xff) * inv + ((top >> 16) & 0xff) * a) >> 8;
+        int g = (((base >> 8) & 0xff) * inv + ((top >> 8) & 0xff) * a) >> 8;
+        int b = ((base & 0xff) * inv + (top & 0xff) * a) >> 8;
+        return (r << 16) | (g << 8) | b;
+    }
+
+    private static int to8(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255f)));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.gradcamviewer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+
+/** Picks the scalar to back-propagate from the model's outputs, as {@link Score} describes. */
+final class ScoreSelector {
+    private ScoreSelector() { }
+
+    static NDArray select(NDList outputs, Manifest.OutputSpec out, int target, Score score) {
+        NDArray y = outputs.get(0);
+        boolean one = y.getShape().size() == 1;
+        if (score == Score.LOGIT) {
+            NDArray z = out.returnsLogits() ? outputs.get(1) : y;
+            if (one) return target == 0 ? z.sum().neg() : z.sum();
+            return z.get(0, target);
+        }
+        NDArray p;
+        if ("logits".equals(out.activation())) {
+            p = one ? y.sum().getNDArrayInternal().sigmoid() : y.softmax(1).get(0, target);
+        } else {
+            p = one ? y.sum() : y.get(0, target);
+        }
+        return one && target == 0 ? p.neg().add(1) : p;
+    }
+}

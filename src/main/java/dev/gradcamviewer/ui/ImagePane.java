@@ -1,0 +1,176 @@
+package dev.gradcamviewer.ui;
+
+import dev.gradcamviewer.imaging.DecodedImage;
+import dev.gradcamviewer.imaging.PlacedMap;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.scene.Group;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.Pane;
+import javafx.scene.shape.Rectangle;
+import javafx.scene.transform.Scale;
+import javafx.scene.transform.Translate;
+
+import java.util.Locale;
+
+/**
+ * The original at full resolution with the heat layer over it. Fits on open; the wheel zooms around
+ * the cursor; dragging pans; F fits, 1 shows 1:1, H toggles the heat layer and holding Space hides
+ * it. Alpha only changes the heat layer's opacity.
+ */
+final class ImagePane extends Pane {
+    private final ImageView base = new ImageView();
+    private final ImageView heat = new ImageView();
+    private final Group content = new Group(base, heat);
+    private final Scale scale = new Scale(1, 1, 0, 0);
+    private final Translate translate = new Translate();
+    private final SimpleDoubleProperty zoom = new SimpleDoubleProperty(1);
+    private final SimpleStringProperty pointer = new SimpleStringProperty("");
+    private final BooleanProperty heatShown = new SimpleBooleanProperty(true);
+    private final BooleanProperty heldHidden = new SimpleBooleanProperty(false);
+    private final DoubleProperty alpha = new SimpleDoubleProperty(0.4);
+    private DecodedImage decoded;
+    private PlacedMap placed;
+    private double lastX;
+    private double lastY;
+
+    ImagePane() {
+        setId("image-pane");
+        setFocusTraversable(true);
+        setStyle("-fx-background-color: #1e1e1e;");
+        base.setSmooth(true);
+        heat.setSmooth(true);
+        content.getTransforms().addAll(translate, scale);
+        getChildren().add(content);
+        Rectangle clip = new Rectangle();
+        clip.widthProperty().bind(widthProperty());
+        clip.heightProperty().bind(heightProperty());
+        setClip(clip);
+        heat.opacityProperty().bind(alpha);
+        heat.visibleProperty().bind(heatShown.and(heldHidden.not()));
+        heat.setId("heat-layer");
+        base.setId("base-image");
+
+        setOnScroll(e -> {
+            if (e.getDeltaY() != 0) zoomAt(e.getX(), e.getY(), e.getDeltaY() > 0 ? 1.25 : 0.8);
+            e.consume();
+        });
+        setOnMousePressed(e -> {
+            lastX = e.getX();
+            lastY = e.getY();
+            requestFocus();
+        });
+        setOnMouseDragged(e -> {
+            translate.setX(translate.getX() + e.getX() - lastX);
+            translate.setY(translate.getY() + e.getY() - lastY);
+            lastX = e.getX();
+            lastY = e.getY();
+        });
+        setOnMouseMoved(e -> describePointer(e.getX(), e.getY()));
+        setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.F) fit();
+            else if (e.getCode() == KeyCode.DIGIT1 || e.getCode() == KeyCode.NUMPAD1) oneToOne();
+            else if (e.getCode() == KeyCode.H) heatShown.set(!heatShown.get());
+            else if (e.getCode() == KeyCode.SPACE) heldHidden.set(true);
+            else return;
+            e.consume();
+        });
+        setOnKeyReleased(e -> {
+            if (e.getCode() == KeyCode.SPACE) heldHidden.set(false);
+        });
+        widthProperty().addListener((o, a, b) -> { if (fitted) fit(); });
+        heightProperty().addListener((o, a, b) -> { if (fitted) fit(); });
+    }
+
+    private boolean fitted = true;
+
+    /** A new image: shown fitted, without heat until one is set. */
+    void setImage(Image image, DecodedImage decoded) {
+        this.decoded = decoded;
+        base.setImage(image);
+        clearHeat();
+        fit();
+    }
+
+    void setHeat(Image layer, PlacedMap map) {
+        this.placed = map;
+        heat.setImage(layer);
+        heat.setLayoutX(map.x());
+        heat.setLayoutY(map.y());
+    }
+
+    void clearHeat() {
+        placed = null;
+        heat.setImage(null);
+    }
+
+    void fit() {
+        Image img = base.getImage();
+        if (img == null || getWidth() <= 0 || getHeight() <= 0) return;
+        double s = Math.min(getWidth() / img.getWidth(), getHeight() / img.getHeight());
+        setScale(s);
+        translate.setX((getWidth() - img.getWidth() * s) / 2);
+        translate.setY((getHeight() - img.getHeight() * s) / 2);
+        fitted = true;
+    }
+
+    void oneToOne() {
+        zoomAt(getWidth() / 2, getHeight() / 2, 1 / scale.getX());
+    }
+
+    /** Zooms by {@code factor} keeping the image point under (x, y) in place. */
+    void zoomAt(double x, double y, double factor) {
+        double s = scale.getX();
+        double ns = Math.max(0.02, Math.min(32, s * factor));
+        double ix = (x - translate.getX()) / s;
+        double iy = (y - translate.getY()) / s;
+        setScale(ns);
+        translate.setX(x - ix * ns);
+        translate.setY(y - iy * ns);
+        fitted = false;
+    }
+
+    private void setScale(double s) {
+        scale.setX(s);
+        scale.setY(s);
+        zoom.set(s);
+    }
+
+    private void describePointer(double x, double y) {
+        if (decoded == null) return;
+        int ix = (int) Math.floor((x - translate.getX()) / scale.getX());
+        int iy = (int) Math.floor((y - translate.getY()) / scale.getY());
+        if (ix < 0 || iy < 0 || ix >= decoded.width() || iy >= decoded.height()) {
+            pointer.set("");
+            return;
+        }
+        int i = iy * decoded.width() + ix;
+        float[][] p = decoded.planes();
+        double max = decoded.bitDepth() == 16 ? 65535 : 255;
+        String value = decoded.isGray() ? String.valueOf(Math.round(p[0][i] * max))
+                : String.format(Locale.ROOT, "%d, %d, %d", Math.round(p[0][i] * 255), Math.round(p[1][i] * 255), Math.round(p[2][i] * 255));
+        String heatValue = placed != null && placed.contains(ix, iy)
+                ? String.format(Locale.ROOT, "  heat %.2f", Math.max(0, Math.min(1, placed.at(ix, iy)))) : "";
+        pointer.set(String.format(Locale.ROOT, "(%d, %d) value %s%s", ix, iy, value, heatValue));
+    }
+
+    ReadOnlyDoubleProperty zoomProperty() { return zoom; }
+
+    ReadOnlyStringProperty pointerProperty() { return pointer; }
+
+    BooleanProperty heatShownProperty() { return heatShown; }
+
+    DoubleProperty alphaProperty() { return alpha; }
+
+    ImageView heatView() { return heat; }
+
+    ImageView baseView() { return base; }
+}

@@ -1,0 +1,62 @@
+package dev.gradcamviewer.ui;
+
+import javafx.application.Platform;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A single background thread whose answers reach the FX thread only while they are the newest:
+ * submitting new work supersedes (and cancels, if not yet started) the previous one, and a stale
+ * answer is dropped, never shown. Work is a plain callable, so it can be tested off the FX thread.
+ */
+final class LatestOnly {
+    interface Work<T> {
+        T call() throws Exception;
+    }
+
+    private final ExecutorService executor;
+    private final AtomicLong generation = new AtomicLong();
+    private Future<?> pending;
+
+    /** On the given executor (several LatestOnly may share one thread, each superseding only its own work). */
+    LatestOnly(ExecutorService executor) {
+        this.executor = executor;
+    }
+
+    static ExecutorService thread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Runs {@code work} after what is already running; delivers on the FX thread unless superseded. */
+    synchronized <T> long submit(Work<T> work, Consumer<T> onResult, Consumer<Throwable> onError) {
+        long id = generation.incrementAndGet();
+        if (pending != null) pending.cancel(false);
+        pending = executor.submit(() -> {
+            if (generation.get() != id) return;
+            try {
+                T result = work.call();
+                Platform.runLater(() -> {
+                    if (generation.get() == id) onResult.accept(result);
+                });
+            } catch (Throwable e) {
+                Platform.runLater(() -> {
+                    if (generation.get() == id) onError.accept(e);
+                });
+            }
+        });
+        return id;
+    }
+
+    /** Drops whatever is pending or running: its answer will not be delivered. */
+    void supersede() { generation.incrementAndGet(); }
+
+    boolean isCurrent(long id) { return generation.get() == id; }
+}

@@ -1,0 +1,135 @@
+package dev.gradcamviewer.ui;
+
+import dev.gradcamviewer.model.LayerNode;
+import dev.gradcamviewer.model.ModelTree;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.TreeCell;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The model's printed tree: each row as printed ({@code (4): ResNetBlock}), its dotted path on
+ * hover; tapped layers can be chosen, the others are greyed with the reason; a filter box.
+ */
+final class LayerPicker extends VBox {
+    private final TextField filter = new TextField();
+    private final TreeView<LayerNode> tree = new TreeView<>();
+    private ModelTree model;
+    private Consumer<String> onLayer = p -> { };
+    private Consumer<String> onUntapped = r -> { };
+    private boolean updating;
+
+    LayerPicker() {
+        super(4);
+        filter.setPromptText("Filter layers");
+        filter.setId("layer-filter");
+        tree.setId("layer-tree");
+        tree.setShowRoot(true);
+        tree.setPrefHeight(320);
+        VBox.setVgrow(tree, Priority.ALWAYS);
+        getChildren().addAll(filter, tree);
+        tree.setCellFactory(t -> new LayerCell());
+        tree.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> {
+            if (updating || item == null || item.getValue() == null) return;
+            LayerNode n = item.getValue();
+            if (n.isTapped()) onLayer.accept(n.path());
+            else if (!n.path().isEmpty()) onUntapped.accept(n.untappedReason());
+        });
+        filter.textProperty().addListener((o, a, b) -> rebuild(selectedPath()));
+    }
+
+    void setOnLayerChosen(Consumer<String> c) { onLayer = c; }
+
+    void setOnUntappedChosen(Consumer<String> c) { onUntapped = c; }
+
+    void show(ModelTree tree, String selected) {
+        this.model = tree;
+        rebuild(selected);
+    }
+
+    /** Selects a layer by dotted path, as a click would. */
+    void select(String path) {
+        find(tree.getRoot(), path).ifPresent(item -> {
+            tree.getSelectionModel().select(item);
+            tree.scrollTo(tree.getRow(item));
+        });
+    }
+
+    TreeView<LayerNode> treeView() { return tree; }
+
+    private String selectedPath() {
+        TreeItem<LayerNode> s = tree.getSelectionModel().getSelectedItem();
+        return s == null || s.getValue() == null ? null : s.getValue().path();
+    }
+
+    private void rebuild(String selected) {
+        if (model == null) return;
+        updating = true;
+        String f = filter.getText() == null ? "" : filter.getText().trim().toLowerCase(Locale.ROOT);
+        TreeItem<LayerNode> root = item(model.root(), f);
+        if (root == null) root = new TreeItem<>(model.root());
+        root.setExpanded(true);
+        tree.setRoot(root);
+        updating = false;
+        if (selected != null) {
+            find(root, selected).ifPresent(it -> {
+                updating = true;
+                tree.getSelectionModel().select(it);
+                updating = false;
+                tree.scrollTo(Math.max(0, tree.getRow(it) - 3));
+            });
+        }
+    }
+
+    /** The node's item with the children that match the filter (or lead to a match); null if none. */
+    private static TreeItem<LayerNode> item(LayerNode node, String filter) {
+        TreeItem<LayerNode> it = new TreeItem<>(node);
+        for (LayerNode child : node.children()) {
+            TreeItem<LayerNode> c = item(child, filter);
+            if (c != null) it.getChildren().add(c);
+        }
+        boolean matches = filter.isEmpty() || node.label().toLowerCase(Locale.ROOT).contains(filter)
+                || node.path().toLowerCase(Locale.ROOT).contains(filter);
+        if (!matches && it.getChildren().isEmpty()) return null;
+        // expand down to tapped blocks so the default layer is visible; filtered trees open fully
+        it.setExpanded(!filter.isEmpty() || node.path().isEmpty() || node.path().chars().filter(ch -> ch == '.').count() < 1);
+        return it;
+    }
+
+    private static java.util.Optional<TreeItem<LayerNode>> find(TreeItem<LayerNode> item, String path) {
+        if (item == null) return java.util.Optional.empty();
+        if (item.getValue() != null && item.getValue().path().equals(path)) return java.util.Optional.of(item);
+        for (TreeItem<LayerNode> c : item.getChildren()) {
+            var r = find(c, path);
+            if (r.isPresent()) {
+                item.setExpanded(true);
+                return r;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static final class LayerCell extends TreeCell<LayerNode> {
+        @Override
+        protected void updateItem(LayerNode n, boolean empty) {
+            super.updateItem(n, empty);
+            if (empty || n == null) {
+                setText(null);
+                setTooltip(null);
+                setStyle("");
+                return;
+            }
+            setText(n.label());
+            String tip = n.path().isEmpty() ? "the whole model" : n.path();
+            if (!n.isTapped() && !n.path().isEmpty()) tip += "\n" + n.untappedReason();
+            setTooltip(new Tooltip(tip));
+            setStyle(n.isTapped() || n.path().isEmpty() ? "" : "-fx-text-fill: #8a8a8a;");
+        }
+    }
+}

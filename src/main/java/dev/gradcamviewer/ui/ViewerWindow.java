@@ -1,0 +1,680 @@
+package dev.gradcamviewer.ui;
+
+import dev.gradcamviewer.app.CamEngine;
+import dev.gradcamviewer.app.ExplainedImage;
+import dev.gradcamviewer.app.ImageFiles;
+import dev.gradcamviewer.cam.CamMap;
+import dev.gradcamviewer.cam.CamMethod;
+import dev.gradcamviewer.cam.CamMethods;
+import dev.gradcamviewer.imaging.AtomicFiles;
+import dev.gradcamviewer.imaging.Colormap;
+import dev.gradcamviewer.imaging.HeatColorizer;
+import dev.gradcamviewer.imaging.ImageDecoder;
+import dev.gradcamviewer.imaging.OverlayComposer;
+import dev.gradcamviewer.imaging.PlacedMap;
+import dev.gradcamviewer.imaging.Placement;
+import dev.gradcamviewer.model.ModelBundle;
+import dev.gradcamviewer.model.Prediction;
+import dev.gradcamviewer.model.Score;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.Slider;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import org.controlsfx.control.Notifications;
+import org.controlsfx.control.StatusBar;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The viewer's window: image pane in the centre, model / prediction / layer / display controls on
+ * the right, a status bar below. All model work goes through one engine thread and all pixel work
+ * through one render thread; the FX thread only shows answers that are still current.
+ */
+public final class ViewerWindow {
+    private static final String TITLE = "Grad-CAM Viewer";
+
+    private final Stage stage;
+    private final CamEngine engine;
+    private final ViewerSettings settings;
+    private final ExecutorService engineThread = LatestOnly.thread("cam-engine");
+    private final ExecutorService renderThread = LatestOnly.thread("cam-render");
+    private final LatestOnly modelLoads = new LatestOnly(engineThread);
+    private final LatestOnly passes = new LatestOnly(engineThread);
+    private final LatestOnly renders = new LatestOnly(renderThread);
+
+    private final ImagePane imagePane = new ImagePane();
+    private final ModelPanel modelPanel = new ModelPanel();
+    private final PredictionPanel predictionPanel = new PredictionPanel();
+    private final LayerPicker layerPicker = new LayerPicker();
+    private final ComboBox<CamMethod> method = new ComboBox<>();
+    private final Slider alpha = new Slider(0, 1, 0.4);
+    private final ComboBox<String> colormap = new ComboBox<>();
+    private final Slider emphasis = new Slider(0.25, 4, 2);
+    private final ImageView colourBar = new ImageView();
+    private final ComboBox<Score> score = new ComboBox<>();
+    private final ComboBox<Placement> placement = new ComboBox<>();
+    private final Label notice = new Label();
+    private final Label imageLabel = new Label();
+    private final StatusBar statusBar = new StatusBar();
+    private final Label zoomLabel = new Label();
+    private final Label pointerLabel = new Label();
+    private final Label timingLabel = new Label();
+    private final SplitPane split = new SplitPane();
+
+    private final SimpleObjectProperty<ModelBundle> bundle = new SimpleObjectProperty<>();
+    private final SimpleObjectProperty<ExplainedImage> shown = new SimpleObjectProperty<>();
+    private final SimpleObjectProperty<PlacedMap> shownHeat = new SimpleObjectProperty<>();
+    private final SimpleStringProperty message = new SimpleStringProperty("");
+    private final SimpleIntegerProperty renderCount = new SimpleIntegerProperty();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final List<Path> images = new ArrayList<>();
+    private int index = -1;
+    private String layer;
+    private int target = -1;
+    private HeatColorizer colours;
+
+    public ViewerWindow(Stage stage, CamEngine engine, ViewerSettings settings) {
+        this.stage = stage;
+        this.engine = engine;
+        this.settings = settings;
+        build();
+    }
+
+    // ------------------------------------------------------------------ layout
+
+    private void build() {
+        method.getItems().setAll(CamMethods.ALL);
+        method.setCellFactory(l -> new NamedCell<>(CamMethod::displayName));
+        method.setButtonCell(new NamedCell<>(CamMethod::displayName));
+        method.setId("method");
+        method.setValue(CamMethods.byName(settings.get("method", "gradcam")).orElse(CamMethods.ALL.get(0)));
+
+        alpha.setValue(settings.getDouble("alpha", 0.4));
+        alpha.setId("alpha");
+        alpha.setShowTickLabels(true);
+        alpha.setMajorTickUnit(0.5);
+        imagePane.alphaProperty().bind(alpha.valueProperty());
+
+        List<String> maps = new ArrayList<>();
+        for (String n : Colormap.names()) {
+            maps.add(n);
+            maps.add(n + "_r");
+        }
+        colormap.getItems().setAll(maps);
+        colormap.setCellFactory(l -> new ColormapCell());
+        colormap.setButtonCell(new ColormapCell());
+        colormap.setId("colormap");
+        String savedMap = settings.get("colormap", "jet");
+        colormap.setValue(maps.contains(savedMap) ? savedMap : "jet");
+
+        emphasis.setValue(settings.getDouble("emphasis", 2));
+        emphasis.setId("emphasis");
+        emphasis.setShowTickLabels(true);
+        emphasis.setMajorTickUnit(1);
+
+        score.getItems().setAll(Score.values());
+        score.setValue(Score.LOGIT);
+        score.setCellFactory(l -> new NamedCell<>(ViewerWindow::scoreName));
+        score.setButtonCell(new NamedCell<>(ViewerWindow::scoreName));
+        score.setTooltip(new Tooltip("Logit: the score before the sigmoid/softmax; it keeps a gradient when the model is sure.\n"
+                + "Probability: the output itself, as the article does; a sure model's output has no gradient."));
+        score.setId("score");
+        placement.getItems().setAll(Placement.values());
+        placement.setValue(Placement.RECEPTIVE_FIELD);
+        placement.setCellFactory(l -> new NamedCell<>(ViewerWindow::placementName));
+        placement.setButtonCell(new NamedCell<>(ViewerWindow::placementName));
+        placement.setTooltip(new Tooltip("Receptive field: each cell on the centre of the pixels it sees.\n"
+                + "Resize: half-pixel resizing, as the article and other tools do (half a stride down and right)."));
+        placement.setId("placement");
+
+        notice.setWrapText(true);
+        notice.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        notice.setId("notice");
+        notice.setStyle("-fx-text-fill: #b00020; -fx-font-weight: bold;");
+        notice.managedProperty().bind(notice.visibleProperty());
+        notice.setVisible(false);
+        colourBar.setFitWidth(260);
+        colourBar.setFitHeight(14);
+
+        VBox display = new VBox(6,
+                row("Method", method), row("Opacity", alpha), row("Colormap", colormap), row("Emphasis", emphasis),
+                new VBox(2, colourBar, new HBox(230, new Label("0"), new Label("1"))),
+                row("Score", score), row("Placement", placement));
+        display.setPadding(new Insets(6));
+
+        VBox right = new VBox(8,
+                new TitledPane("Model", modelPanel),
+                new TitledPane("Prediction", predictionPanel),
+                notice,
+                titled("Layer", layerPicker),
+                new TitledPane("Display", display));
+        right.setPadding(new Insets(6));
+        VBox.setVgrow(right.getChildren().get(3), Priority.ALWAYS);
+        ScrollPane rightScroll = new ScrollPane(right);
+        rightScroll.setFitToWidth(true);
+        rightScroll.setFitToHeight(true);
+        rightScroll.setMinWidth(300);
+
+        BorderPane centre = new BorderPane(imagePane);
+        imageLabel.setPadding(new Insets(2, 6, 2, 6));
+        imageLabel.setId("image-label");
+        centre.setTop(imageLabel);
+        split.getItems().setAll(centre, rightScroll);
+        split.setOrientation(Orientation.HORIZONTAL);
+        split.setDividerPositions(settings.getDouble("divider", 0.7));
+        SplitPane.setResizableWithParent(rightScroll, false);
+
+        statusBar.setText("Ready");
+        statusBar.getRightItems().addAll(zoomLabel, new Label("  "), pointerLabel, new Label("  "), timingLabel);
+        statusBar.setId("status-bar");
+        zoomLabel.textProperty().bind(imagePane.zoomProperty().multiply(100).asString("zoom %.0f %%"));
+        pointerLabel.textProperty().bind(imagePane.pointerProperty());
+
+        BorderPane root = new BorderPane(split);
+        root.setTop(menus());
+        root.setBottom(statusBar);
+        root.setId("viewer-root");
+        Scene scene = new Scene(root, settings.getDouble("width", 1280), settings.getDouble("height", 860));
+        stage.setScene(scene);
+        stage.setTitle(TITLE);
+        double x = settings.getDouble("x", Double.NaN);
+        double y = settings.getDouble("y", Double.NaN);
+        if (!Double.isNaN(x) && !Double.isNaN(y)) {
+            stage.setX(x);
+            stage.setY(y);
+        }
+
+        scene.setOnDragOver(this::dragOver);
+        scene.setOnDragDropped(this::dropped);
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.PAGE_DOWN) step(1);
+            else if (e.getCode() == KeyCode.PAGE_UP) step(-1);
+            else if ((e.getCode() == KeyCode.RIGHT || e.getCode() == KeyCode.LEFT) && imagePane.isFocused()) step(e.getCode() == KeyCode.RIGHT ? 1 : -1);
+            else return;
+            e.consume();
+        });
+
+        layerPicker.setOnLayerChosen(path -> {
+            layer = path;
+            render();
+        });
+        layerPicker.setOnUntappedChosen(reason -> statusBar.setText("This layer cannot be explained: " + reason));
+        predictionPanel.setOnTargetChosen(t -> {
+            target = t;
+            runPass();
+        });
+        method.valueProperty().addListener((o, a, b) -> render());
+        placement.valueProperty().addListener((o, a, b) -> render());
+        colormap.valueProperty().addListener((o, a, b) -> recolour());
+        emphasis.valueProperty().addListener((o, a, b) -> {
+            if (!emphasis.isValueChanging()) recolour();
+        });
+        emphasis.valueChangingProperty().addListener((o, a, changing) -> {
+            if (!changing) recolour();
+        });
+        score.valueProperty().addListener((o, a, b) -> runPass());
+        stage.setOnCloseRequest(e -> saveSettings());
+        colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
+        colourBar.setImage(Swatches.gradient(colours.colormap(), colours.emphasis(), 256, 12));
+    }
+
+    private static VBox titled(String title, javafx.scene.Node content) {
+        Label l = new Label(title);
+        l.setStyle("-fx-font-weight: bold;");
+        VBox box = new VBox(4, l, content);
+        VBox.setVgrow(content, Priority.ALWAYS);
+        return box;
+    }
+
+    private static HBox row(String label, javafx.scene.Node control) {
+        Label l = new Label(label);
+        l.setMinWidth(80);
+        HBox box = new HBox(6, l, control);
+        HBox.setHgrow(control, Priority.ALWAYS);
+        return box;
+    }
+
+    private MenuBar menus() {
+        MenuItem openImages = item("Open images…", "Shortcut+O", () -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Open images");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff", "*.bmp"));
+            lastFolder().ifPresent(fc::setInitialDirectory);
+            List<File> files = fc.showOpenMultipleDialog(stage);
+            if (files != null) openPaths(files.stream().map(File::toPath).toList());
+        });
+        MenuItem openFolder = item("Open folder…", "Shortcut+Shift+O", () -> {
+            DirectoryChooser dc = new DirectoryChooser();
+            dc.setTitle("Open a folder of images");
+            lastFolder().ifPresent(dc::setInitialDirectory);
+            File dir = dc.showDialog(stage);
+            if (dir != null) openPaths(List.of(dir.toPath()));
+        });
+        MenuItem openModel = item("Open model…", "Shortcut+M", () -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Open a model bundle");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("TorchScript model bundles", "*.pt", "*.pth", "*.ts"));
+            File f = fc.showOpenDialog(stage);
+            if (f != null) loadModel(f.toPath());
+        });
+        MenuItem export = item("Export overlay as PNG…", "Shortcut+E", this::exportOverlay);
+        MenuItem copy = item("Copy overlay to clipboard", "Shortcut+Shift+C", this::copyOverlay);
+        MenuItem quit = item("Quit", "Shortcut+Q", () -> {
+            saveSettings();
+            stage.close();
+        });
+        Menu file = new Menu("File", null, openImages, openFolder, openModel, new SeparatorMenuItem(), export, copy,
+                new SeparatorMenuItem(), quit);
+        Menu help = new Menu("Help", null, item("Keyboard shortcuts", "F1", this::showShortcuts), item("About", null, this::showAbout));
+        return new MenuBar(file, help);
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        if (accelerator != null) m.setAccelerator(KeyCombination.keyCombination(accelerator));
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    static final String SHORTCUTS = String.join("\n",
+            "PgDn / PgUp, or → / ← on the image: next / previous image",
+            "↑ / ↓ in the layer tree: previous / next layer (the overlay follows)",
+            "Mouse wheel: zoom around the cursor;  drag: pan",
+            "F: fit to window;  1: actual pixels (1:1)",
+            "H: show / hide the heatmap;  hold Space: hide it while held",
+            "Ctrl+O: open images;  Ctrl+Shift+O: open folder;  Ctrl+M: open model",
+            "Ctrl+E: export overlay as PNG;  Ctrl+Shift+C: copy overlay",
+            "Drop images, folders or a .pt model bundle onto the window");
+
+    private void showShortcuts() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION, SHORTCUTS);
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts");
+        a.initOwner(stage);
+        a.show();
+    }
+
+    private void showAbout() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION, "Grad-CAM Viewer shows where a PyTorch image classifier looks.\n"
+                + "It runs offline; models are TorchScript bundles made by models/tools/export_model.py.");
+        a.setTitle("About");
+        a.setHeaderText(TITLE);
+        a.initOwner(stage);
+        a.show();
+    }
+
+    // ------------------------------------------------------------------ opening things
+
+    /** Shows the window, loads a model and opens images (both optional). */
+    public void open(Path model, List<Path> initialImages) {
+        stage.show();
+        if (model != null) loadModel(model);
+        if (initialImages != null && !initialImages.isEmpty()) openPaths(initialImages);
+    }
+
+    public void loadModel(Path path) {
+        begin("Loading model " + path.getFileName() + "…");
+        modelLoads.submit(() -> engine.open(path), b -> {
+            end();
+            ModelBundle old = bundle.get();
+            bundle.set(b);
+            if (old != null) engineThread.submit(old::close);
+            modelPanel.show(b);
+            predictionPanel.setLabels(b.labels());
+            target = -1;
+            layer = b.manifest().defaultLayer();
+            layerPicker.show(b.tree(), layer);
+            settings.put("model", path.toAbsolutePath().toString());
+            notice.setVisible(!b.hasManifest());
+            notice.setText(b.hasManifest() ? "" : "This model has no Grad-CAM manifest: it predicts, but CAMs need a bundle made by models/tools/export_model.py.");
+            statusBar.setText("Model " + b.name() + " loaded");
+            runPass();
+        }, e -> {
+            end();
+            fail("Could not open the model " + path.getFileName() + ": " + reason(e)
+                    + (bundle.get() != null ? ". The previous model stays." : ""));
+        });
+    }
+
+    /** Files and folders: images become the list to step through; a .pt file loads as the model. */
+    public void openPaths(List<Path> paths) {
+        List<Path> models = new ArrayList<>();
+        List<Path> candidates = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (Path p : paths) {
+            String n = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (Files.isRegularFile(p) && (n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".ts"))) models.add(p);
+            else if (Files.isDirectory(p) || ImageDecoder.looksLikeImage(p)) candidates.add(p);
+            else refused.add(p.getFileName() == null ? p.toString() : p.getFileName().toString());
+        }
+        if (!refused.isEmpty()) fail("Not an image or model: " + String.join(", ", refused) + " (PNG, JPEG, TIFF, BMP, or a .pt model bundle)");
+        if (!models.isEmpty()) loadModel(models.get(0));
+        if (candidates.isEmpty()) return;
+        List<Path> found = ImageFiles.expand(candidates);
+        if (found.isEmpty()) {
+            fail("No images found in " + candidates.get(0).getFileName());
+            return;
+        }
+        Path first = candidates.get(0);
+        Path folder = Files.isDirectory(first) ? first : first.toAbsolutePath().getParent();
+        if (folder != null) settings.put("lastFolder", folder.toAbsolutePath().toString());
+        images.clear();
+        images.addAll(found);
+        index = 0;
+        runPass();
+    }
+
+    private java.util.Optional<File> lastFolder() {
+        String f = settings.get("lastFolder", null);
+        return f == null ? java.util.Optional.empty() : java.util.Optional.of(new File(f)).filter(File::isDirectory);
+    }
+
+    private void step(int delta) {
+        if (images.isEmpty()) return;
+        int next = Math.max(0, Math.min(images.size() - 1, index + delta));
+        if (next == index) return;
+        index = next;
+        runPass();
+    }
+
+    private void dragOver(DragEvent e) {
+        if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY_OR_MOVE);
+        e.consume();
+    }
+
+    private void dropped(DragEvent e) {
+        boolean ok = e.getDragboard().hasFiles();
+        if (ok) openPaths(e.getDragboard().getFiles().stream().map(File::toPath).toList());
+        e.setDropCompleted(ok);
+        e.consume();
+    }
+
+    // ------------------------------------------------------------------ work
+
+    /** One model pass for the current image and target; a newer request drops this one's answer. */
+    private void runPass() {
+        ModelBundle b = bundle.get();
+        if (b == null || index < 0 || index >= images.size()) return;
+        Path file = images.get(index);
+        int t = target;
+        Score s = score.getValue();
+        renders.supersede();
+        imageLabel.setText(String.format("%d / %d   %s", index + 1, images.size(), file.getFileName()));
+        begin("Computing " + file.getFileName() + "…");
+        passes.submit(() -> {
+            ExplainedImage ex = engine.explain(b, file, t, s);
+            Image fx = Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image())), ex.image().width(), ex.image().height());
+            return new Object[] {ex, fx};
+        }, r -> {
+            end();
+            ExplainedImage ex = (ExplainedImage) r[0];
+            shown.set(ex);
+            imagePane.setImage((Image) r[1], ex.image());
+            predictionPanel.show(ex.pass().prediction(), t);
+            timingLabel.setText("model pass " + ex.pass().millis() + " ms");
+            statusBar.setText(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel());
+            render();
+        }, e -> {
+            end();
+            fail("Could not explain " + file.getFileName() + ": " + reason(e));
+        });
+    }
+
+    /** Layer, method or placement changed: map and heat layer from the cached pass, no model run. */
+    private void render() {
+        ExplainedImage ex = shown.get();
+        ModelBundle b = bundle.get();
+        if (ex == null || b == null) return;
+        if (!b.hasManifest() || layer == null || !ex.pass().taps().containsKey(layer)) {
+            imagePane.clearHeat();
+            shownHeat.set(null);
+            return;
+        }
+        CamMethod m = method.getValue();
+        Placement p = placement.getValue();
+        HeatColorizer c = colours;
+        String l = layer;
+        begin("Rendering " + m.displayName() + " of " + l + "…");
+        renders.submit(() -> {
+            long start = System.nanoTime();
+            CamMap map = ex.cam(l, m);
+            if (map.zeroGradient()) return new Rendered(null, null, map, 0);
+            PlacedMap placed = ex.placed(l, m, p);
+            int[] argb = new int[placed.width() * placed.height()];
+            c.colorize(placed.values(), argb);
+            Image img = Swatches.argb(argb, placed.width(), placed.height());
+            return new Rendered(img, placed, map, (System.nanoTime() - start) / 1_000_000);
+        }, r -> {
+            end();
+            if (r.map.zeroGradient()) {
+                imagePane.clearHeat();
+                shownHeat.set(null);
+                notice.setText("The model's output is saturated: the " + scoreName(score.getValue()).toLowerCase(Locale.ROOT)
+                        + " score has no gradient, so there is no map to show. Use the logit score.");
+                notice.setVisible(true);
+            } else {
+                notice.setVisible(!b.hasManifest());
+                imagePane.setHeat(r.image, r.placed);
+                shownHeat.set(r.placed);
+            }
+            renderCount.set(renderCount.get() + 1);
+            timingLabel.setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");
+            statusBar.setText(ex.file().getFileName() + ": " + m.displayName() + " of " + l);
+        }, e -> {
+            end();
+            fail("Could not draw the map: " + reason(e));
+        });
+    }
+
+    private void recolour() {
+        colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
+        colourBar.setImage(Swatches.gradient(colours.colormap(), colours.emphasis(), 256, 12));
+        render();
+    }
+
+    private record Rendered(Image image, PlacedMap placed, CamMap map, long millis) { }
+
+    private static int[] withAlpha(int[] rgb) {
+        for (int i = 0; i < rgb.length; i++) rgb[i] |= 0xff000000;
+        return rgb;
+    }
+
+    private void exportOverlay() {
+        ExplainedImage ex = shown.get();
+        PlacedMap heat = shownHeat.get();
+        if (ex == null || heat == null) {
+            fail("There is no overlay to export yet.");
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Export overlay as PNG");
+        String stem = ex.file().getFileName().toString().replaceAll("\\.[^.]*$", "");
+        fc.setInitialFileName(stem + "." + layer + "." + method.getValue().id() + ".png");
+        lastFolder().ifPresent(fc::setInitialDirectory);
+        File f = fc.showSaveDialog(stage);
+        if (f != null) exportOverlay(f.toPath());
+    }
+
+    /** Writes the full-resolution overlay (whole or not at all). */
+    public void exportOverlay(Path target) {
+        ExplainedImage ex = shown.get();
+        PlacedMap heat = shownHeat.get();
+        if (ex == null || heat == null) return;
+        HeatColorizer c = colours;
+        double a = alpha.getValue();
+        renderThread.submit(() -> {
+            try {
+                BufferedImage out = OverlayComposer.compose(ex.image(), heat, c, a);
+                AtomicFiles.write(target, o -> ImageIO.write(out, "png", o));
+                Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
+            } catch (Exception e) {
+                Platform.runLater(() -> fail("Could not export the overlay: " + reason(e)));
+            }
+        });
+    }
+
+    private void copyOverlay() {
+        ExplainedImage ex = shown.get();
+        PlacedMap heat = shownHeat.get();
+        if (ex == null || heat == null) return;
+        HeatColorizer c = colours;
+        double a = alpha.getValue();
+        renderThread.submit(() -> {
+            BufferedImage out = OverlayComposer.compose(ex.image(), heat, c, a);
+            Image fx = SwingFXUtils.toFXImage(out, null);
+            Platform.runLater(() -> {
+                ClipboardContent content = new ClipboardContent();
+                content.putImage(fx);
+                javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+                statusBar.setText("Overlay copied");
+            });
+        });
+    }
+
+    // ------------------------------------------------------------------ status
+
+    private void begin(String what) {
+        busy.incrementAndGet();
+        statusBar.setText(what);
+        statusBar.setProgress(-1);
+    }
+
+    private void end() {
+        if (busy.decrementAndGet() <= 0) {
+            busy.set(0);
+            statusBar.setProgress(0);
+        }
+    }
+
+    private void fail(String text) {
+        message.set(text);
+        statusBar.setText(text);
+        try {
+            Notifications.create().title(TITLE).text(text).owner(stage).hideAfter(javafx.util.Duration.seconds(8)).showWarning();
+        } catch (RuntimeException e) {
+            // a notification is a courtesy: the status bar already says it
+        }
+    }
+
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private void saveSettings() {
+        settings.putDouble("width", stage.getWidth());
+        settings.putDouble("height", stage.getHeight());
+        settings.putDouble("x", stage.getX());
+        settings.putDouble("y", stage.getY());
+        if (split.getDividerPositions().length > 0) settings.putDouble("divider", split.getDividerPositions()[0]);
+        settings.put("colormap", colormap.getValue());
+        settings.putDouble("alpha", alpha.getValue());
+        settings.putDouble("emphasis", emphasis.getValue());
+        settings.put("method", method.getValue().id());
+        settings.flush();
+    }
+
+    static String scoreName(Score s) {
+        return s == Score.LOGIT ? "Logit" : "Probability (article)";
+    }
+
+    static String placementName(Placement p) {
+        return p == Placement.RECEPTIVE_FIELD ? "Receptive field" : "Resize (article)";
+    }
+
+    // ------------------------------------------------------------------ for tests and the app
+
+    public ReadOnlyObjectProperty<ModelBundle> bundleProperty() { return bundle; }
+
+    public ReadOnlyObjectProperty<ExplainedImage> shownProperty() { return shown; }
+
+    public ReadOnlyObjectProperty<PlacedMap> heatProperty() { return shownHeat; }
+
+    public ReadOnlyStringProperty messageProperty() { return message; }
+
+    public ReadOnlyIntegerProperty renderCountProperty() { return renderCount; }
+
+    public String currentLayer() { return layer; }
+
+    ImagePane imagePane() { return imagePane; }
+
+    LayerPicker layerPicker() { return layerPicker; }
+
+    Label notice() { return notice; }
+
+    public void saveSettingsNow() { saveSettings(); }
+
+    /** A combo-box cell showing a name. */
+    private static final class NamedCell<T> extends ListCell<T> {
+        private final java.util.function.Function<T, String> name;
+
+        NamedCell(java.util.function.Function<T, String> name) { this.name = name; }
+
+        @Override
+        protected void updateItem(T item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : name.apply(item));
+        }
+    }
+
+    /** A colormap picker cell: the map's gradient and its name. */
+    private static final class ColormapCell extends ListCell<String> {
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            if (empty || item == null) {
+                setText(null);
+                setGraphic(null);
+            } else {
+                setText(item);
+                setGraphic(new ImageView(Swatches.gradient(Colormap.of(item), 1, 80, 12)));
+            }
+        }
+    }
+}

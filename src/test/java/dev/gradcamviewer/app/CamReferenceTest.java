@@ -1,0 +1,87 @@
+package dev.gradcamviewer.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradcamviewer.Fixtures;
+import dev.gradcamviewer.cam.CamMap;
+import dev.gradcamviewer.cam.CamMethod;
+import dev.gradcamviewer.cam.CamMethods;
+import dev.gradcamviewer.cam.LayerData;
+import dev.gradcamviewer.imaging.Npy;
+import dev.gradcamviewer.model.ModelBundle;
+import dev.gradcamviewer.model.PassResult;
+import dev.gradcamviewer.model.Score;
+import dev.gradcamviewer.model.TapTensors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Java's CAMs from one DJL pass equal the exporter's eager-hook reference (Grad-CAM as the article)
+ * and its independent torch implementation of the other methods, within 1e-4, for every reference
+ * image, tap and score.
+ */
+class CamReferenceTest {
+    static final double TOLERANCE = 1e-4;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "resnet18", "densenet121"})
+    void everyMethodMatchesTheReference(String which) throws Exception {
+        Path dir = which.equals("demo") ? Fixtures.dir().resolve("demo") : Fixtures.dir().resolve(which).resolve("reference");
+        Path bundlePath = which.equals("demo") ? Fixtures.demoModel() : Fixtures.dir().resolve(which).resolve(which + ".pt");
+        JsonNode index = new ObjectMapper().readTree(dir.resolve("reference.json").toFile());
+        List<String> taps = new ArrayList<>();
+        index.get("taps").forEach(t -> taps.add(t.asText()));
+        assertTrue(taps.size() >= 4);
+        int compared = 0;
+        double worst = 0;
+        try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
+            for (JsonNode image : index.get("images")) {
+                float[] input = Npy.read(dir.resolve(image.get("input").asText())).data();
+                int target = image.get("target").asInt();
+                for (Score score : Score.values()) {
+                    String key = score == Score.LOGIT ? "logit" : "probability";
+                    PassResult pass = bundle.explain(input, target, score, taps);
+                    assertEquals(target, pass.target());
+                    for (String tap : taps) {
+                        JsonNode ref = image.get("cams").get(tap).get(key);
+                        TapTensors t = pass.tap(tap);
+                        LayerData layer = new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width());
+                        for (CamMethod method : CamMethods.ALL) {
+                            String file = method.id().equals("gradcam") ? ref.get("file").asText() : ref.get("methods").get(method.id()).asText();
+                            float[] expected = Npy.read(dir.resolve(file)).data();
+                            CamMap actual = method.compute(layer);
+                            double diff = maxAbsDiff(expected, actual.values());
+                            worst = Math.max(worst, diff);
+                            assertTrue(diff <= TOLERANCE, String.format("%s %s %s %s %s: max |diff| %.3g",
+                                    which, image.get("file").asText(), tap, key, method.id(), diff));
+                            compared++;
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("%s: %d maps equal the reference, worst max |diff| %.2e%n", which, compared, worst);
+        assertTrue(compared >= 4 * 5 * 2);
+    }
+
+    static double maxAbsDiff(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
+    static <T> List<T> list(Iterator<T> it) {
+        List<T> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.gradcamviewer.ui;
+
+import dev.gradcamviewer.app.CamEngine;
+import dev.gradcamviewer.app.ExplainedImage;
+import dev.gradcamviewer.imaging.ImageDecodeException;
+import dev.gradcamviewer.model.BundleException;
+import dev.gradcamviewer.model.ModelBundle;
+import dev.gradcamviewer.model.Score;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The real engine behind a counter, optionally slowed down, to watch what the viewer asks of it. */
+final class TestEngine implements CamEngine {
+    private final CamEngine real = CamEngine.djl();
+    final AtomicInteger passes = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    volatile long delayMillis;
+
+    @Override
+    public ModelBundle open(Path model) throws BundleException {
+        return real.open(model);
+    }
+
+    @Override
+    public ExplainedImage explain(ModelBundle model, Path image, int target, Score score) throws ImageDecodeException, BundleException {
+        inFlight.incrementAndGet();
+        try {
+            if (delayMillis > 0) Thread.sleep(delayMillis);
+            passes.incrementAndGet();
+            return real.explain(model, image, target, score);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BundleException("interrupted");
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+}

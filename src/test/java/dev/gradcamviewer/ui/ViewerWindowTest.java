@@ -1,0 +1,261 @@
+package dev.gradcamviewer.ui;
+
+import dev.gradcamviewer.Fixtures;
+import dev.gradcamviewer.imaging.PlacedMap;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Slider;
+import javafx.scene.image.Image;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.Dragboard;
+import javafx.scene.input.TransferMode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import javax.imageio.ImageIO;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(ApplicationExtension.class)
+class ViewerWindowTest {
+    static final Path SNAPSHOTS = Path.of("target/ui-snapshots");
+    private final TestEngine engine = new TestEngine();
+    private ViewerSettings settings;
+    private ViewerWindow window;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
+        window = new ViewerWindow(stage, engine, settings);
+        window.open(Fixtures.demoModel(), List.of(Fixtures.sample("phantom-01-pneumonia.png")));
+    }
+
+    @AfterEach
+    void clearSettings() {
+        settings.clear();
+    }
+
+    static void waitUntil(BooleanSupplier condition, String what) {
+        try {
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition::getAsBoolean);
+        } catch (Exception e) {
+            throw new AssertionError("timed out waiting until " + what, e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private void waitForCam() {
+        waitUntil(() -> window.heatProperty().get() != null && window.shownProperty().get() != null, "a CAM is shown");
+    }
+
+    static void snapshot(Node node, String name) throws Exception {
+        Files.createDirectories(SNAPSHOTS);
+        WritableImage img = WaitForAsyncUtils.asyncFx(() -> node.snapshot(null, null)).get(30, TimeUnit.SECONDS);
+        ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", SNAPSHOTS.resolve(name).toFile());
+    }
+
+    private static int[] pixels(Image img) {
+        int w = (int) img.getWidth();
+        int h = (int) img.getHeight();
+        int[] p = new int[w * h];
+        img.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), p, 0, w);
+        return p;
+    }
+
+    @Test
+    void startsShowingTheSampleCamAtTheDefaultLayer(FxRobot robot) throws Exception {
+        waitForCam();
+        assertEquals("phantom-01-pneumonia.png", window.shownProperty().get().file().getFileName().toString());
+        assertEquals("base_model.4", window.currentLayer());
+        Image heat = window.imagePane().heatView().getImage();
+        assertNotNull(heat);
+        int[] p = pixels(heat);
+        assertTrue(java.util.Arrays.stream(p).distinct().count() > 10, "the heat layer has colours");
+        assertTrue(robot.lookup("#model-description").queryLabeled().getText().contains("NOT FOR CLINICAL USE"));
+        assertEquals("base_model.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
+        snapshot(stage.getScene().getRoot(), "first-screen.png");
+    }
+
+    @Test
+    void anotherLayerChangesTheHeatWithoutRunningTheModelAgain(FxRobot robot) throws Exception {
+        waitForCam();
+        int passes = engine.passes.get();
+        int[] before = pixels(window.imagePane().heatView().getImage());
+        PlacedMap old = window.heatProperty().get();
+        robot.interact(() -> window.layerPicker().select("base_model.3"));
+        waitUntil(() -> window.heatProperty().get() != old, "the new layer is drawn");
+        assertEquals("base_model.3", window.currentLayer());
+        assertFalse(java.util.Arrays.equals(before, pixels(window.imagePane().heatView().getImage())));
+        assertEquals(passes, engine.passes.get(), "a layer change must not run the model");
+        snapshot(stage.getScene().getRoot(), "layer-base_model.3.png");
+    }
+
+    @Test
+    void alphaChangesOnlyTheOpacity(FxRobot robot) {
+        waitForCam();
+        Image heat = window.imagePane().heatView().getImage();
+        int renders = window.renderCountProperty().get();
+        int passes = engine.passes.get();
+        Slider alpha = robot.lookup("#alpha").queryAs(Slider.class);
+        robot.interact(() -> alpha.setValue(0.85));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(0.85, window.imagePane().heatView().getOpacity(), 1e-9);
+        assertSame(heat, window.imagePane().heatView().getImage());
+        assertEquals(renders, window.renderCountProperty().get());
+        assertEquals(passes, engine.passes.get());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aColormapChangeChangesTheHeatPixels(FxRobot robot) throws Exception {
+        waitForCam();
+        int passes = engine.passes.get();
+        int[] before = pixels(window.imagePane().heatView().getImage());
+        int renders = window.renderCountProperty().get();
+        ComboBox<String> cm = robot.lookup("#colormap").queryAs(ComboBox.class);
+        robot.interact(() -> cm.setValue("viridis"));
+        waitUntil(() -> window.renderCountProperty().get() > renders, "the new colours are drawn");
+        assertFalse(java.util.Arrays.equals(before, pixels(window.imagePane().heatView().getImage())));
+        assertEquals(passes, engine.passes.get());
+        snapshot(stage.getScene().getRoot(), "colormap-viridis.png");
+    }
+
+    private void drop(FxRobot robot, List<File> files) {
+        robot.interact(() -> {
+            Dragboard board = com.sun.javafx.scene.input.DragboardHelper.createDragboard(
+                    com.sun.javafx.tk.Toolkit.getToolkit().createLocalClipboard());
+            ClipboardContent content = new ClipboardContent();
+            content.putFiles(files);
+            board.setContent(content);
+            Node target = stage.getScene().getRoot();
+            DragEvent e = new DragEvent(DragEvent.DRAG_DROPPED, board, 100, 100, 100, 100, TransferMode.COPY, null, target, null);
+            javafx.event.Event.fireEvent(target, e);
+        });
+    }
+
+    @Test
+    void droppingImagesOpensThemAndPageDownSteps(FxRobot robot) {
+        waitForCam();
+        drop(robot, List.of(Fixtures.sample("phantom-03-pneumonia-portrait.png").toFile(), Fixtures.sample("phantom-02-normal.png").toFile()));
+        waitUntil(() -> window.shownProperty().get().file().getFileName().toString().equals("phantom-03-pneumonia-portrait.png")
+                && window.heatProperty().get() != null, "the dropped image is shown");
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN));
+        waitUntil(() -> window.shownProperty().get().file().getFileName().toString().equals("phantom-02-normal.png"), "PgDn shows the next image");
+    }
+
+    @Test
+    void droppingSomethingElseSaysSoAndKeepsTheImage(FxRobot robot) throws Exception {
+        waitForCam();
+        Path text = Files.createTempFile("notes", ".txt");
+        Files.writeString(text, "not an image");
+        var before = window.shownProperty().get();
+        drop(robot, List.of(text.toFile()));
+        waitUntil(() -> window.messageProperty().get().contains("Not an image"), "a message");
+        assertSame(before, window.shownProperty().get());
+        assertNotNull(window.heatProperty().get());
+    }
+
+    @Test
+    void aBrokenModelKeepsTheOldOne(FxRobot robot) {
+        waitForCam();
+        var model = window.bundleProperty().get();
+        drop(robot, List.of(Fixtures.bad("state-dict.pt").toFile()));
+        waitUntil(() -> window.messageProperty().get().contains("pickled"), "the reason is shown");
+        assertSame(model, window.bundleProperty().get());
+        assertTrue(window.messageProperty().get().contains("previous model stays"));
+    }
+
+    @Test
+    void theFxThreadStaysResponsiveWhileASlowModelComputes(FxRobot robot) throws Exception {
+        waitForCam();
+        engine.delayMillis = 3000;
+        robot.interact(() -> window.openPaths(List.of(Fixtures.sample("phantom-02-normal.png"))));
+        waitUntil(() -> engine.inFlight.get() > 0, "the slow pass started");
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            CompletableFuture<Boolean> answered = new CompletableFuture<>();
+            Platform.runLater(() -> answered.complete(true));
+            assertTrue(answered.get(1, TimeUnit.SECONDS));
+            assertTrue(engine.inFlight.get() > 0 || (System.nanoTime() - start) > 0);
+            Thread.sleep(100);
+        }
+        assertTrue(engine.inFlight.get() > 0, "the pass is still running while the FX thread answered");
+        engine.delayMillis = 0;
+        waitUntil(() -> window.shownProperty().get().file().getFileName().toString().equals("phantom-02-normal.png"), "the slow answer arrives");
+    }
+
+    @Test
+    void aFastSequenceOfSwitchesEndsOnTheLastImage(FxRobot robot) {
+        waitForCam();
+        engine.delayMillis = 400;
+        List<Path> list = List.of(Fixtures.sample("phantom-02-normal.png"), Fixtures.sample("phantom-07-normal.tif"),
+                Fixtures.sample("phantom-08-pneumonia.bmp"), Fixtures.sample("phantom-10-pneumonia-small.jpg"));
+        robot.interact(() -> window.openPaths(list));
+        for (int i = 0; i < 3; i++) {
+            robot.interact(() -> robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN));
+        }
+        waitUntil(() -> engine.inFlight.get() == 0 && window.shownProperty().get().file().getFileName().toString()
+                .equals("phantom-10-pneumonia-small.jpg") && window.heatProperty().get() != null, "the last image's CAM");
+        WaitForAsyncUtils.sleep(1500, TimeUnit.MILLISECONDS);
+        assertEquals("phantom-10-pneumonia-small.jpg", window.shownProperty().get().file().getFileName().toString());
+        assertTrue(engine.passes.get() < 1 + 4 + 3, "superseded passes are dropped before they start: " + engine.passes.get());
+        PlacedMap heat = window.heatProperty().get();
+        assertEquals(300, window.shownProperty().get().image().width());
+        assertTrue(heat.width() <= 300);
+    }
+
+    @Test
+    void settingsAreRememberedBetweenRuns(FxRobot robot) throws Exception {
+        waitForCam();
+        robot.interact(() -> {
+            robot.lookup("#alpha").queryAs(Slider.class).setValue(0.7);
+            robot.lookup("#emphasis").queryAs(Slider.class).setValue(1.5);
+            @SuppressWarnings("unchecked") ComboBox<String> cm = robot.lookup("#colormap").queryAs(ComboBox.class);
+            cm.setValue("magma_r");
+            window.saveSettingsNow();
+        });
+        CompletableFuture<double[]> restored = new CompletableFuture<>();
+        robot.interact(() -> {
+            Stage second = new Stage();
+            ViewerWindow again = new ViewerWindow(second, engine, settings);
+            second.show();
+            second.getScene().getRoot().applyCss();
+            second.getScene().getRoot().layout();
+            Slider a = (Slider) second.getScene().lookup("#alpha");
+            Slider e = (Slider) second.getScene().lookup("#emphasis");
+            @SuppressWarnings("unchecked") ComboBox<String> c = (ComboBox<String>) second.getScene().lookup("#colormap");
+            restored.complete(new double[] {a.getValue(), e.getValue(), c.getValue().equals("magma_r") ? 1 : 0});
+            second.close();
+            assertNotEquals(null, again);
+        });
+        double[] r = restored.get(10, TimeUnit.SECONDS);
+        assertEquals(0.7, r[0], 1e-9);
+        assertEquals(1.5, r[1], 1e-9);
+        assertEquals(1, r[2]);
+    }
+}
