@@ -661,6 +661,9 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
                     files = {m: save(f"{stem}.{tap}.{m}.{score}.npy", c.numpy())
                              for m, c in reference_cams(a, g).items() if m != "gradcam"}
                     entry["cams"][tap][score]["methods"] = files
+                    # the tensors the maps were made from, so that methods can be checked on equal inputs
+                    entry["cams"][tap][score]["activations"] = save(f"{stem}.{tap}.{score}.activations.npy", a.numpy())
+                    entry["cams"][tap][score]["gradients"] = save(f"{stem}.{tap}.{score}.gradients.npy", g.numpy())
         index["images"].append(entry)
         log(f"reference: {path}: target {target}, p = {probs.numpy().round(4).tolist()}")
     with open(os.path.join(out_dir, "reference.json"), "w") as f:

@@ -105,12 +105,12 @@ def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), 
             r = np.sqrt(rng.uniform(0.0, 0.4))
             a = rng.uniform(0, 2 * np.pi)
             lu, lv = cu + r * ru * np.cos(a), cv + r * rv * np.sin(a)
-            su = rng.uniform(0.03, 0.065)
+            su = rng.uniform(0.04, 0.075)
             sv = su * rng.uniform(0.7, 1.4) * w / h
             blob = np.exp(-0.5 * (((u - lu) / su) ** 2 + ((v - lv) / sv) ** 2))
             blob *= lung_mask
             img += blob * rng.uniform(*contrast)
-            mask |= blob > 0.5
+            mask |= blob > 0.3  # where the opacity reaches 30 % of its peak: visibly hazy
 
     # distractors, equally likely in both classes
     if rng.random() < 0.9:

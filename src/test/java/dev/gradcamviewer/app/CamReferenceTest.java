@@ -24,12 +24,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Java's CAMs from one DJL pass equal the exporter's eager-hook reference (Grad-CAM as the article)
- * and its independent torch implementation of the other methods, within 1e-4, for every reference
- * image, tap and score.
+ * Java's CAMs equal the exporter's eager-hook reference (Grad-CAM as the article) and its
+ * independent torch implementation of the other methods, for every reference image, tap and score:
+ * on the reference's own activations and gradients within 1e-5 (the methods), and end to end from
+ * one DJL pass within 1e-4. Grad-CAM++ end to end gets 1e-3: its weights divide by
+ * 2 g^2 + sum(A) g^3, which nearly vanishes at some cells and magnifies the float32 rounding
+ * differences between libtorch 2.7.1 and torch 1.13 (about 1e-7 relative in the gradients).
  */
 class CamReferenceTest {
     static final double TOLERANCE = 1e-4;
+    static final double GRADCAMPP_END_TO_END = 1e-3;
+    static final double SAME_INPUT = 1e-5;
 
     @ParameterizedTest
     @ValueSource(strings = {"demo", "resnet18", "densenet121"})
@@ -59,9 +64,17 @@ class CamReferenceTest {
                             float[] expected = Npy.read(dir.resolve(file)).data();
                             CamMap actual = method.compute(layer);
                             double diff = maxAbsDiff(expected, actual.values());
-                            worst = Math.max(worst, diff);
-                            assertTrue(diff <= TOLERANCE, String.format("%s %s %s %s %s: max |diff| %.3g",
+                            double tolerance = method.id().equals("gradcampp") ? GRADCAMPP_END_TO_END : TOLERANCE;
+                            if (!method.id().equals("gradcampp")) worst = Math.max(worst, diff);
+                            assertTrue(diff <= tolerance, String.format("%s %s %s %s %s: max |diff| %.3g",
                                     which, image.get("file").asText(), tap, key, method.id(), diff));
+                            // the method alone, on the very tensors the reference used
+                            Npy.Array a = Npy.read(dir.resolve(ref.get("activations").asText()));
+                            Npy.Array g = Npy.read(dir.resolve(ref.get("gradients").asText()));
+                            CamMap same = method.compute(new LayerData(a.data(), g.data(), a.size(1), a.size(2), a.size(3)));
+                            double sameDiff = maxAbsDiff(expected, same.values());
+                            assertTrue(sameDiff <= SAME_INPUT, String.format("%s %s %s %s %s on equal inputs: max |diff| %.3g",
+                                    which, image.get("file").asText(), tap, key, method.id(), sameDiff));
                             compared++;
                         }
                     }
