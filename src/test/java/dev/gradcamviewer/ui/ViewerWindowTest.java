@@ -258,4 +258,50 @@ class ViewerWindowTest {
         assertEquals(1.5, r[1], 1e-9);
         assertEquals(1, r[2]);
     }
+    @Test
+    void exportWritesTheFullResolutionOverlay(FxRobot robot) throws Exception {
+        waitForCam();
+        Path out = Files.createTempDirectory("export").resolve("overlay.png");
+        robot.interact(() -> window.exportOverlay(out));
+        waitUntil(() -> Files.exists(out), "the PNG is written");
+        java.awt.image.BufferedImage img = ImageIO.read(out.toFile());
+        assertEquals(1024, img.getWidth());
+        assertEquals(1024, img.getHeight());
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(1, files.count(), "no temporary file is left");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSaturatedOutputShowsANoticeInsteadOfAMap(FxRobot robot) throws Exception {
+        waitForCam();
+        robot.interact(() -> window.loadModel(Fixtures.bad("saturated.pt")));
+        waitUntil(() -> window.bundleProperty().get().name().equals("saturated") && window.heatProperty().get() != null, "the saturated model's logit map");
+        ComboBox<dev.gradcamviewer.model.Score> score = robot.lookup("#score").queryAs(ComboBox.class);
+        robot.interact(() -> score.setValue(dev.gradcamviewer.model.Score.PROBABILITY));
+        waitUntil(() -> window.notice().isVisible() && window.notice().getText().contains("saturated"), "the notice");
+        assertEquals(null, window.heatProperty().get());
+        assertEquals(null, window.imagePane().heatView().getImage());
+        snapshot(stage.getScene().getRoot(), "saturated-notice.png");
+    }
+
+    @Test
+    void keysFitAndShowActualPixelsAndHideTheHeat(FxRobot robot) {
+        waitForCam();
+        robot.interact(() -> window.imagePane().requestFocus());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.DIGIT1).release(javafx.scene.input.KeyCode.DIGIT1));
+        assertEquals(1.0, window.imagePane().zoomProperty().get(), 1e-9);
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.F).release(javafx.scene.input.KeyCode.F));
+        assertTrue(window.imagePane().zoomProperty().get() < 1.0);
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.H).release(javafx.scene.input.KeyCode.H));
+        assertFalse(window.imagePane().heatView().isVisible());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.H).release(javafx.scene.input.KeyCode.H));
+        assertTrue(window.imagePane().heatView().isVisible());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.SPACE));
+        assertFalse(window.imagePane().heatView().isVisible());
+        robot.interact(() -> robot.release(javafx.scene.input.KeyCode.SPACE));
+        assertTrue(window.imagePane().heatView().isVisible());
+        assertTrue(ViewerWindow.SHORTCUTS.contains("PgDn"));
+    }
 }
