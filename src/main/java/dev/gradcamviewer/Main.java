@@ -6,9 +6,17 @@ import dev.gradcamviewer.cli.GradcamCommand;
 public final class Main {
     private Main() { }
 
+    /** Files or folders given without a command (a desktop launcher's %F) open in the viewer. */
+    static boolean opensInViewer(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("-") || !java.nio.file.Files.exists(java.nio.file.Path.of(a))) return false;
+        }
+        return true;
+    }
+
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");
-        if (args.length == 0) {
+        if (args.length == 0 || opensInViewer(args)) {
             dev.gradcamviewer.ui.ViewerLauncher.launch(args);
             return;
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code gradcam-viewer} command line; without a command the viewer opens instead (see Main). */
 @Command(name = "gradcam-viewer", mixinStandardHelpOptions = true, version = "Grad-CAM Viewer 0.1",
         description = "Shows where a PyTorch image classifier looks. Without a command, opens the viewer.",
-        subcommands = {LayersCommand.class, PredictCommand.class, ExplainCommand.class, CheckEngineCommand.class, BenchCommand.class})
+        subcommands = {LayersCommand.class, PredictCommand.class, ExplainCommand.class, CheckEngineCommand.class, BenchCommand.class, SelfTestCommand.class})
 public final class GradcamCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

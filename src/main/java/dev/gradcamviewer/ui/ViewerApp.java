@@ -21,8 +21,11 @@ public final class ViewerApp extends Application {
     public void start(Stage stage) {
         ViewerSettings settings = ViewerSettings.standard();
         window = new ViewerWindow(stage, CamEngine.djl(), settings);
-        Path model = initialModel(settings);
-        window.open(model, initialImages());
+        List<Path> given = getParameters().getRaw().stream().map(Path::of).toList();
+        Path model = given.stream().filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pt")).findFirst()
+                .orElseGet(() -> initialModel(settings));
+        List<Path> images = given.stream().filter(p -> !p.equals(model)).toList();
+        window.open(model, images.isEmpty() ? initialImages() : images);
     }
 
     static Path initialModel(ViewerSettings settings) {

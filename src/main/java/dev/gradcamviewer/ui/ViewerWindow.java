@@ -220,6 +220,10 @@ public final class ViewerWindow {
         Scene scene = new Scene(root, settings.getDouble("width", 1280), settings.getDouble("height", 860));
         stage.setScene(scene);
         stage.setTitle(TITLE);
+        for (int size : new int[] {32, 64, 128, 256}) {
+            var icon = ViewerWindow.class.getResourceAsStream("gradcam-viewer-" + size + ".png");
+            if (icon != null) stage.getIcons().add(new Image(icon));
+        }
         double x = settings.getDouble("x", Double.NaN);
         double y = settings.getDouble("y", Double.NaN);
         if (!Double.isNaN(x) && !Double.isNaN(y)) {

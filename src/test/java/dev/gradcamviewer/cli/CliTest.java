@@ -137,4 +137,14 @@ class CliTest {
         assertEquals(2, code);
         assertTrue(err().contains("'base_model.5' cannot be explained"), err());
     }
+    @Test
+    void selftestReportsAndPasses() {
+        assertEquals(0, GradcamCommand.execute("selftest"), out() + err());
+        String text = out();
+        assertTrue(text.contains("libtorch 2.7.1"), text);
+        assertTrue(text.contains("gradient self-check"), text);
+        assertTrue(text.contains("oneDNN"), text);
+        assertTrue(text.contains("Grad-CAM of base_model.4 ok"), text);
+        assertTrue(text.strip().endsWith("self-test passed"), text);
+    }
 }
