@@ -1,0 +1,31 @@
+package dev.gradcamviewer.review;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Exports verdicts as CSV (RFC 4180 quoting), written whole or not at all. */
+public final class ReviewCsv {
+    static final String HEADER = "image,image_sha256,verdict,note,time,model,model_sha256,layer,method,target";
+
+    private ReviewCsv() { }
+
+    public static String text(List<ReviewEntry> entries) {
+        StringBuilder sb = new StringBuilder(HEADER).append("\r\n");
+        for (ReviewEntry e : entries) {
+            sb.append(String.join(",", q(e.image()), q(e.imageSha256()), q(e.verdict() == null ? "" : e.verdict().id()), q(e.note()),
+                    q(e.time()), q(e.modelName()), q(e.modelSha256()), q(e.layer()), q(e.method()), q(e.target()))).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    public static void write(List<ReviewEntry> entries, Path target) throws IOException {
+        AtomicWrite.write(target, text(entries).getBytes(StandardCharsets.UTF_8), tmp -> { });
+    }
+
+    private static String q(String s) {
+        if (s == null) return "";
+        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}
