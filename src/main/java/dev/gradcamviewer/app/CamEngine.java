@@ -18,6 +18,11 @@ public interface CamEngine extends AutoCloseable {
     /** One forward+backward pass with every tap for this image and target (-1: predicted). */
     ExplainedImage explain(ModelBundle model, Path image, int target, Score score) throws ImageDecodeException, BundleException;
 
+    /** Prediction only (no gradients), for filling a worklist. */
+    default dev.gradcamviewer.model.Prediction predict(ModelBundle model, Path image) throws ImageDecodeException, BundleException {
+        return model.predict(ModelInputs.preprocess(dev.gradcamviewer.imaging.ImageDecoder.decode(image), model.manifest().input()).tensor());
+    }
+
     @Override
     default void close() { }
 

@@ -21,7 +21,7 @@ public final class ReviewLocation {
         return forFolder(folder, appData, ReviewLocation::canWriteIn);
     }
 
-    static Path forFolder(Path folder, Path appData, java.util.function.Predicate<Path> writable) {
+    public static Path forFolder(Path folder, Path appData, java.util.function.Predicate<Path> writable) {
         Path abs = folder.toAbsolutePath().normalize();
         if (writable.test(abs)) return abs.resolve(FILE_NAME);
         String name = abs.getFileName() == null ? "root" : abs.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");

@@ -23,7 +23,7 @@ import java.util.Locale;
 
 /**
  * The original at full resolution with the heat layer over it. Fits on open; the wheel zooms around
- * the cursor; dragging pans; F fits, 1 shows 1:1, H toggles the heat layer and holding Space hides
+ * the cursor; dragging pans; F fits, Z shows 1:1, H toggles the heat layer and holding Space hides
  * it. Alpha only changes the heat layer's opacity.
  */
 final class ImagePane extends Pane {
@@ -77,7 +77,7 @@ final class ImagePane extends Pane {
         setOnMouseMoved(e -> describePointer(e.getX(), e.getY()));
         setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.F) fit();
-            else if (e.getCode() == KeyCode.DIGIT1 || e.getCode() == KeyCode.NUMPAD1) oneToOne();
+            else if (e.getCode() == KeyCode.Z) oneToOne();
             else if (e.getCode() == KeyCode.H) heatShown.set(!heatShown.get());
             else if (e.getCode() == KeyCode.SPACE) heldHidden.set(true);
             else return;

@@ -16,6 +16,9 @@ import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.model.ModelBundle;
 import dev.gradcamviewer.model.Prediction;
 import dev.gradcamviewer.model.Score;
+import dev.gradcamviewer.review.ReviewEntry;
+import dev.gradcamviewer.review.ReviewStore;
+import dev.gradcamviewer.review.Verdict;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -103,6 +106,10 @@ public final class ViewerWindow {
     private final Label pointerLabel = new Label();
     private final Label timingLabel = new Label();
     private final SplitPane split = new SplitPane();
+    private final WorklistPanel worklist = new WorklistPanel();
+    private final LatestOnly predictions = new LatestOnly(engineThread);
+    private ReviewStore reviews;
+    private volatile boolean predicting;
 
     private final SimpleObjectProperty<ModelBundle> bundle = new SimpleObjectProperty<>();
     private final SimpleObjectProperty<ExplainedImage> shown = new SimpleObjectProperty<>();
@@ -111,6 +118,7 @@ public final class ViewerWindow {
     private final SimpleIntegerProperty renderCount = new SimpleIntegerProperty();
     private final AtomicInteger busy = new AtomicInteger();
     private final List<Path> images = new ArrayList<>();
+    private final java.util.Map<Path, WorkItem> work = new java.util.HashMap<>();
     private int index = -1;
     private String layer;
     private int target = -1;
@@ -202,10 +210,24 @@ public final class ViewerWindow {
         imageLabel.setPadding(new Insets(2, 6, 2, 6));
         imageLabel.setId("image-label");
         centre.setTop(imageLabel);
-        split.getItems().setAll(centre, rightScroll);
+        split.getItems().setAll(worklist, centre, rightScroll);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(settings.getDouble("divider", 0.7));
+        split.setDividerPositions(settings.getDouble("divider0", 0.18), settings.getDouble("divider1", 0.74));
         SplitPane.setResizableWithParent(rightScroll, false);
+        SplitPane.setResizableWithParent(worklist, false);
+        worklist.setOnChosen(item -> {
+            int i = images.indexOf(item.file);
+            if (i >= 0 && i != index) {
+                index = i;
+                runPass();
+            }
+        });
+        worklist.setOnCancel(() -> {
+            predicting = false;
+            predictions.supersede();
+            worklist.setProgress(0, false);
+            statusBar.setText("Predictions for the worklist cancelled");
+        });
 
         statusBar.setText("Ready");
         statusBar.getRightItems().addAll(zoomLabel, new Label("  "), pointerLabel, new Label("  "), timingLabel);
@@ -234,8 +256,13 @@ public final class ViewerWindow {
         scene.setOnDragOver(this::dragOver);
         scene.setOnDragDropped(this::dropped);
         scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            boolean typing = scene.getFocusOwner() instanceof javafx.scene.control.TextInputControl;
             if (e.getCode() == KeyCode.PAGE_DOWN) step(1);
             else if (e.getCode() == KeyCode.PAGE_UP) step(-1);
+            else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT1 || e.getCode() == KeyCode.NUMPAD1)) giveVerdict(Verdict.AGREE);
+            else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT2 || e.getCode() == KeyCode.NUMPAD2)) giveVerdict(Verdict.DISAGREE);
+            else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT3 || e.getCode() == KeyCode.NUMPAD3)) giveVerdict(Verdict.UNSURE);
+            else if (!typing && e.getCode() == KeyCode.N && !e.isShortcutDown()) editNote();
             else if ((e.getCode() == KeyCode.RIGHT || e.getCode() == KeyCode.LEFT) && imagePane.isFocused()) step(e.getCode() == KeyCode.RIGHT ? 1 : -1);
             else return;
             e.consume();
@@ -306,12 +333,20 @@ public final class ViewerWindow {
         });
         MenuItem export = item("Export overlay as PNG…", "Shortcut+E", this::exportOverlay);
         MenuItem copy = item("Copy overlay to clipboard", "Shortcut+Shift+C", this::copyOverlay);
+        MenuItem exportCsv = item("Export verdicts as CSV…", null, () -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Export verdicts as CSV");
+            fc.setInitialFileName("verdicts.csv");
+            lastFolder().ifPresent(fc::setInitialDirectory);
+            File f = fc.showSaveDialog(stage);
+            if (f != null) exportVerdicts(f.toPath());
+        });
         MenuItem quit = item("Quit", "Shortcut+Q", () -> {
             saveSettings();
             stage.close();
         });
         Menu file = new Menu("File", null, openImages, openFolder, openModel, new SeparatorMenuItem(), export, copy,
-                new SeparatorMenuItem(), quit);
+                exportCsv, new SeparatorMenuItem(), quit);
         Menu help = new Menu("Help", null, item("Keyboard shortcuts", "F1", this::showShortcuts), item("About", null, this::showAbout));
         return new MenuBar(file, help);
     }
@@ -327,7 +362,8 @@ public final class ViewerWindow {
             "PgDn / PgUp, or → / ← on the image: next / previous image",
             "↑ / ↓ in the layer tree: previous / next layer (the overlay follows)",
             "Mouse wheel: zoom around the cursor;  drag: pan",
-            "F: fit to window;  1: actual pixels (1:1)",
+            "1 / 2 / 3: agree / disagree / unsure with the model, then the next unreviewed image;  N: note",
+            "F: fit to window;  Z: actual pixels (1:1)",
             "H: show / hide the heatmap;  hold Space: hide it while held",
             "Ctrl+O: open images;  Ctrl+Shift+O: open folder;  Ctrl+M: open model",
             "Ctrl+E: export overlay as PNG;  Ctrl+Shift+C: copy overlay",
@@ -375,7 +411,12 @@ public final class ViewerWindow {
             notice.setVisible(!b.hasManifest());
             notice.setText(b.hasManifest() ? "" : "This model has no Grad-CAM manifest: it predicts, but CAMs need a bundle made by models/tools/export_model.py.");
             statusBar.setText("Model " + b.name() + " loaded");
+            for (WorkItem item : worklist.items()) {
+                item.prediction.set(null);
+                if (!item.problem.get().equals("changed since its review")) item.problem.set("");
+            }
             runPass();
+            startPredictions();
         }, e -> {
             end();
             fail("Could not open the model " + path.getFileName() + ": " + reason(e)
@@ -405,10 +446,181 @@ public final class ViewerWindow {
         Path first = candidates.get(0);
         Path folder = Files.isDirectory(first) ? first : first.toAbsolutePath().getParent();
         if (folder != null) settings.put("lastFolder", folder.toAbsolutePath().toString());
+        openReviews(folder);
         images.clear();
-        images.addAll(found);
+        work.clear();
+        List<WorkItem> items = new ArrayList<>();
+        for (Path f : found) {
+            WorkItem item = new WorkItem(f, reviewKey(folder, f));
+            if (reviews != null) reviews.get(item.key).ifPresent(r -> {
+                item.verdict.set(r.verdict());
+                item.note.set(r.note() == null ? "" : r.note());
+            });
+            work.put(f, item);
+            items.add(item);
+        }
+        worklist.setItems(items);
+        images.addAll(worklist.shown().stream().map(i -> i.file).toList());
         index = 0;
+        worklist.select(work.get(images.get(0)));
         runPass();
+        startPredictions();
+    }
+
+    // ------------------------------------------------------------------ review
+
+    private void openReviews(Path folder) {
+        reviews = null;
+        if (folder == null) return;
+        String forced = System.getProperty("gradcam.reviews");
+        Path file = forced != null
+                ? dev.gradcamviewer.review.ReviewLocation.forFolder(folder, Path.of(forced), p -> false)
+                : dev.gradcamviewer.review.ReviewLocation.forFolder(folder, dev.gradcamviewer.review.ReviewLocation.appData());
+        try {
+            reviews = ReviewStore.open(file);
+            worklist.setLocation("Verdicts are saved in " + file);
+            if (reviews.setAsideMessage() != null) fail(reviews.setAsideMessage());
+        } catch (dev.gradcamviewer.review.ReviewException e) {
+            worklist.setLocation("Verdicts cannot be saved: " + e.getMessage());
+            fail(e.getMessage());
+        }
+    }
+
+    private static String reviewKey(Path folder, Path file) {
+        try {
+            return folder == null ? file.getFileName().toString() : folder.toAbsolutePath().relativize(file.toAbsolutePath()).toString().replace('\\', '/');
+        } catch (IllegalArgumentException e) {
+            return file.toAbsolutePath().toString();
+        }
+    }
+
+    /** Predictions for the whole worklist, one image at a time so that the shown image's pass goes first. */
+    private void startPredictions() {
+        predicting = true;
+        predictNext();
+    }
+
+    private void predictNext() {
+        ModelBundle b = bundle.get();
+        List<WorkItem> todo = worklist.items().stream().filter(i -> i.prediction.get() == null && i.problem.get().isEmpty()).toList();
+        int total = worklist.items().size();
+        worklist.setProgress(total == 0 ? 1 : (double) (total - todo.size()) / total, predicting && !todo.isEmpty());
+        if (!predicting || b == null || todo.isEmpty()) {
+            predicting = false;
+            return;
+        }
+        WorkItem next = todo.get(0);
+        predictions.submit(() -> {
+            next.sha256 = sha256(next.file);
+            return engine.predict(b, next.file);
+        }, p -> {
+            next.prediction.set(p);
+            checkUnchanged(next);
+            predictNext();
+        }, e -> {
+            next.problem.set(reason(e));
+            predictNext();
+        });
+    }
+
+    private void checkUnchanged(WorkItem item) {
+        if (reviews == null || item.sha256 == null) return;
+        reviews.get(item.key).ifPresent(r -> {
+            if (r.imageSha256() != null && !r.imageSha256().equals(item.sha256)) {
+                item.problem.set("changed since its review");
+                fail(item.name() + " has changed since it was reviewed (" + r.verdict().id() + "): review it again.");
+            }
+        });
+    }
+
+    private static String sha256(Path file) throws java.io.IOException {
+        try (var in = new java.security.DigestInputStream(Files.newInputStream(file), java.security.MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return java.util.HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Records the verdict for the shown image (saved at once) and moves to the next unreviewed one. */
+    public void giveVerdict(Verdict verdict) {
+        WorkItem item = currentItem();
+        if (item == null || reviews == null) return;
+        try {
+            if (item.sha256 == null) item.sha256 = sha256(item.file);
+            reviews.put(entryFor(item, verdict, item.note.get()));
+            item.verdict.set(verdict);
+            statusBar.setText(item.name() + ": " + verdict.id());
+        } catch (Exception e) {
+            fail("The verdict was not saved: " + reason(e));
+            return;
+        }
+        List<WorkItem> order = worklist.shown();
+        int at = order.indexOf(item);
+        for (int k = 1; k <= order.size(); k++) {
+            WorkItem cand = order.get((at + k) % order.size());
+            if (cand.verdict.get() == null) {
+                showItem(cand);
+                return;
+            }
+        }
+    }
+
+    private void editNote() {
+        WorkItem item = currentItem();
+        if (item == null) return;
+        javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog(item.note.get());
+        d.setTitle("Note");
+        d.setHeaderText("Note for " + item.name());
+        d.initOwner(stage);
+        d.showAndWait().ifPresent(this::setNote);
+    }
+
+    /** Sets the shown image's note (saved at once, with its verdict if it has one). */
+    public void setNote(String note) {
+        WorkItem item = currentItem();
+        if (item == null || reviews == null) return;
+        try {
+            if (item.sha256 == null) item.sha256 = sha256(item.file);
+            reviews.put(entryFor(item, item.verdict.get(), note));
+            item.note.set(note);
+        } catch (Exception e) {
+            fail("The note was not saved: " + reason(e));
+        }
+    }
+
+    private ReviewEntry entryFor(WorkItem item, Verdict verdict, String note) {
+        ModelBundle b = bundle.get();
+        ExplainedImage ex = shown.get();
+        String targetLabel = ex == null || b == null ? "" : b.labels().get(ex.pass().target());
+        return new ReviewEntry(item.key, item.sha256, verdict, note, java.time.Instant.now().toString(),
+                b == null ? "" : b.name(), b == null ? "" : b.sha256(), layer == null ? "" : layer,
+                method.getValue().id(), targetLabel);
+    }
+
+    private WorkItem currentItem() {
+        return index >= 0 && index < images.size() ? work.get(images.get(index)) : null;
+    }
+
+    private void showItem(WorkItem item) {
+        int i = images.indexOf(item.file);
+        if (i < 0) return;
+        index = i;
+        worklist.select(item);
+        runPass();
+    }
+
+    public void exportVerdicts(Path target) {
+        if (reviews == null) {
+            fail("There are no verdicts to export.");
+            return;
+        }
+        try {
+            dev.gradcamviewer.review.ReviewCsv.write(reviews.entries(), target);
+            statusBar.setText("Exported " + reviews.entries().size() + " verdicts to " + target.getFileName());
+        } catch (java.io.IOException e) {
+            fail("Could not export the verdicts: " + reason(e));
+        }
     }
 
     private java.util.Optional<File> lastFolder() {
@@ -418,10 +630,12 @@ public final class ViewerWindow {
 
     private void step(int delta) {
         if (images.isEmpty()) return;
-        int next = Math.max(0, Math.min(images.size() - 1, index + delta));
-        if (next == index) return;
-        index = next;
-        runPass();
+        List<WorkItem> order = worklist.shown();
+        WorkItem current = currentItem();
+        int at = current == null ? -1 : order.indexOf(current);
+        int next = Math.max(0, Math.min(order.size() - 1, at + delta));
+        if (order.isEmpty() || next == at) return;
+        showItem(order.get(next));
     }
 
     private void dragOver(DragEvent e) {
@@ -458,6 +672,8 @@ public final class ViewerWindow {
             shown.set(ex);
             imagePane.setImage((Image) r[1], ex.image());
             predictionPanel.show(ex.pass().prediction(), t);
+            WorkItem item = work.get(ex.file());
+            if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
             timingLabel.setText("model pass " + ex.pass().millis() + " ms");
             statusBar.setText(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel());
             render();
@@ -616,7 +832,11 @@ public final class ViewerWindow {
         settings.putDouble("height", stage.getHeight());
         settings.putDouble("x", stage.getX());
         settings.putDouble("y", stage.getY());
-        if (split.getDividerPositions().length > 0) settings.putDouble("divider", split.getDividerPositions()[0]);
+        double[] dividers = split.getDividerPositions();
+        if (dividers.length == 2) {
+            settings.putDouble("divider0", dividers[0]);
+            settings.putDouble("divider1", dividers[1]);
+        }
         settings.put("colormap", colormap.getValue());
         settings.putDouble("alpha", alpha.getValue());
         settings.putDouble("emphasis", emphasis.getValue());
@@ -649,6 +869,10 @@ public final class ViewerWindow {
     ImagePane imagePane() { return imagePane; }
 
     LayerPicker layerPicker() { return layerPicker; }
+
+    WorklistPanel worklist() { return worklist; }
+
+    ReviewStore reviews() { return reviews; }
 
     Label notice() { return notice; }
 

@@ -51,6 +51,11 @@ class ViewerWindowTest {
     void start(Stage stage) {
         this.stage = stage;
         settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
+        try {
+            System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         window = new ViewerWindow(stage, engine, settings);
         window.open(Fixtures.demoModel(), List.of(Fixtures.sample("phantom-01-pneumonia.png")));
     }
@@ -162,10 +167,12 @@ class ViewerWindowTest {
     void droppingImagesOpensThemAndPageDownSteps(FxRobot robot) {
         waitForCam();
         drop(robot, List.of(Fixtures.sample("phantom-03-pneumonia-portrait.png").toFile(), Fixtures.sample("phantom-02-normal.png").toFile()));
-        waitUntil(() -> window.shownProperty().get().file().getFileName().toString().equals("phantom-03-pneumonia-portrait.png")
-                && window.heatProperty().get() != null, "the dropped image is shown");
+        // the worklist sorts by name: phantom-02 comes first
+        waitUntil(() -> window.shownProperty().get().file().getFileName().toString().equals("phantom-02-normal.png")
+                && window.heatProperty().get() != null, "the dropped images are shown");
+        assertEquals(2, window.worklist().items().size());
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN));
-        waitUntil(() -> window.shownProperty().get().file().getFileName().toString().equals("phantom-02-normal.png"), "PgDn shows the next image");
+        waitUntil(() -> window.shownProperty().get().file().getFileName().toString().equals("phantom-03-pneumonia-portrait.png"), "PgDn shows the next image");
     }
 
     @Test
@@ -290,7 +297,7 @@ class ViewerWindowTest {
     void keysFitAndShowActualPixelsAndHideTheHeat(FxRobot robot) {
         waitForCam();
         robot.interact(() -> window.imagePane().requestFocus());
-        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.DIGIT1).release(javafx.scene.input.KeyCode.DIGIT1));
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.Z).release(javafx.scene.input.KeyCode.Z));
         assertEquals(1.0, window.imagePane().zoomProperty().get(), 1e-9);
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.F).release(javafx.scene.input.KeyCode.F));
         assertTrue(window.imagePane().zoomProperty().get() < 1.0);
