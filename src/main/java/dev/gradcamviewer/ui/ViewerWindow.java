@@ -107,6 +107,13 @@ public final class ViewerWindow {
     private final Label timingLabel = new Label();
     private final SplitPane split = new SplitPane();
     private final WorklistPanel worklist = new WorklistPanel();
+    private final ComparisonView comparison = new ComparisonView();
+    private final javafx.scene.control.TabPane centreTabs = new javafx.scene.control.TabPane();
+    private final javafx.scene.control.Tab imageTab = new javafx.scene.control.Tab("Image");
+    private final javafx.scene.control.Tab compareTab = new javafx.scene.control.Tab("Compare");
+    private final LatestOnly compareRenders = new LatestOnly(LatestOnly.thread("cam-compare"));
+    private final SimpleIntegerProperty comparisonCount = new SimpleIntegerProperty();
+    private Image shownImage;
     private final LatestOnly predictions = new LatestOnly(engineThread);
     private ReviewStore reviews;
     private volatile boolean predicting;
@@ -210,7 +217,25 @@ public final class ViewerWindow {
         imageLabel.setPadding(new Insets(2, 6, 2, 6));
         imageLabel.setId("image-label");
         centre.setTop(imageLabel);
-        split.getItems().setAll(worklist, centre, rightScroll);
+        imageTab.setContent(centre);
+        compareTab.setContent(comparison);
+        imageTab.setClosable(false);
+        compareTab.setClosable(false);
+        compareTab.setId("compare-tab");
+        centreTabs.getTabs().setAll(imageTab, compareTab);
+        centreTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (b == compareTab) renderComparison();
+        });
+        comparison.setOnChange(this::renderComparison);
+        comparison.setOnTileChosen(t -> {
+            CamMethods.byName(t.methodId()).ifPresent(method::setValue);
+            layer = t.layer();
+            layerPicker.select(t.layer());
+            centreTabs.getSelectionModel().select(imageTab);
+            render();
+        });
+        comparison.setOnExport(this::exportComparison);
+        split.getItems().setAll(worklist, centreTabs, rightScroll);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(settings.getDouble("divider0", 0.18), settings.getDouble("divider1", 0.74));
         SplitPane.setResizableWithParent(rightScroll, false);
@@ -271,14 +296,21 @@ public final class ViewerWindow {
         layerPicker.setOnLayerChosen(path -> {
             layer = path;
             render();
+            if (comparison.methodsMode()) renderComparison();
         });
         layerPicker.setOnUntappedChosen(reason -> statusBar.setText("This layer cannot be explained: " + reason));
         predictionPanel.setOnTargetChosen(t -> {
             target = t;
             runPass();
         });
-        method.valueProperty().addListener((o, a, b) -> render());
-        placement.valueProperty().addListener((o, a, b) -> render());
+        method.valueProperty().addListener((o, a, b) -> {
+            render();
+            renderComparison();
+        });
+        placement.valueProperty().addListener((o, a, b) -> {
+            render();
+            renderComparison();
+        });
         colormap.valueProperty().addListener((o, a, b) -> recolour());
         emphasis.valueProperty().addListener((o, a, b) -> {
             if (!emphasis.isValueChanging()) recolour();
@@ -407,6 +439,7 @@ public final class ViewerWindow {
             target = -1;
             layer = b.manifest().defaultLayer();
             layerPicker.show(b.tree(), layer);
+            comparison.setLayers(b.tapNames(), blockLayers(b));
             settings.put("model", path.toAbsolutePath().toString());
             notice.setVisible(!b.hasManifest());
             notice.setText(b.hasManifest() ? "" : "This model has no Grad-CAM manifest: it predicts, but CAMs need a bundle made by models/tools/export_model.py.");
@@ -671,12 +704,14 @@ public final class ViewerWindow {
             ExplainedImage ex = (ExplainedImage) r[0];
             shown.set(ex);
             imagePane.setImage((Image) r[1], ex.image());
+            shownImage = (Image) r[1];
             predictionPanel.show(ex.pass().prediction(), t);
             WorkItem item = work.get(ex.file());
             if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
             timingLabel.setText("model pass " + ex.pass().millis() + " ms");
             statusBar.setText(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel());
             render();
+            renderComparison();
         }, e -> {
             end();
             fail("Could not explain " + file.getFileName() + ": " + reason(e));
@@ -733,6 +768,88 @@ public final class ViewerWindow {
         colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
         colourBar.setImage(Swatches.gradient(colours.colormap(), colours.emphasis(), 256, 12));
         render();
+        renderComparison();
+    }
+
+    /** Blocks: tapped layers with children, at the shallowest depth where there are two or more. */
+    static List<String> blockLayers(ModelBundle b) {
+        java.util.TreeMap<Integer, List<String>> byDepth = new java.util.TreeMap<>();
+        for (var n : b.tree().layers()) {
+            if (n.isTapped() && !n.children().isEmpty()) {
+                byDepth.computeIfAbsent((int) n.path().chars().filter(c -> c == '.').count(), k -> new ArrayList<>()).add(n.path());
+            }
+        }
+        for (List<String> atDepth : byDepth.values()) if (atDepth.size() >= 2) return atDepth;
+        return byDepth.isEmpty() ? List.of() : byDepth.firstEntry().getValue();
+    }
+
+    /** The comparison grid from the cached pass: no model run. */
+    private void renderComparison() {
+        ExplainedImage ex = shown.get();
+        ModelBundle b = bundle.get();
+        if (centreTabs.getSelectionModel().getSelectedItem() != compareTab) return;
+        if (ex == null || b == null || shownImage == null || !b.hasManifest()) {
+            comparison.clear("Nothing to compare yet: CAMs need an image and a model bundle with taps.");
+            return;
+        }
+        List<ComparisonView.TileSpec> specs = new ArrayList<>();
+        if (comparison.methodsMode()) {
+            for (CamMethod m : CamMethods.ALL) specs.add(new ComparisonView.TileSpec(layer, m.id(), layer + " · " + m.displayName()));
+        } else {
+            CamMethod m = method.getValue();
+            for (String l : comparison.checkedLayers()) specs.add(new ComparisonView.TileSpec(l, m.id(), l + " · " + m.displayName()));
+        }
+        Placement p = placement.getValue();
+        HeatColorizer c = colours;
+        Image base = shownImage;
+        double a = alpha.getValue();
+        compareRenders.submit(() -> {
+            List<Image> heats = new ArrayList<>();
+            List<int[]> offsets = new ArrayList<>();
+            for (ComparisonView.TileSpec t : specs) {
+                CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
+                CamMap map = ex.cam(t.layer(), m);
+                if (map.zeroGradient()) {
+                    heats.add(null);
+                    offsets.add(null);
+                    continue;
+                }
+                PlacedMap placed = ex.placed(t.layer(), m, p);
+                int[] argb = new int[placed.width() * placed.height()];
+                c.colorize(placed.values(), argb);
+                heats.add(Swatches.argb(argb, placed.width(), placed.height()));
+                offsets.add(new int[] {placed.x(), placed.y()});
+            }
+            return new Object[] {heats, offsets};
+        }, r -> {
+            @SuppressWarnings("unchecked") List<Image> heats = (List<Image>) r[0];
+            @SuppressWarnings("unchecked") List<int[]> offsets = (List<int[]>) r[1];
+            comparison.show(base, specs, heats, offsets, a);
+            comparisonCount.set(comparisonCount.get() + 1);
+        }, e -> fail("Could not draw the comparison: " + reason(e)));
+    }
+
+    private void exportComparison() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Export the comparison grid as PNG");
+        fc.setInitialFileName("comparison.png");
+        lastFolder().ifPresent(fc::setInitialDirectory);
+        File f = fc.showSaveDialog(stage);
+        if (f != null) exportComparison(f.toPath());
+    }
+
+    /** Writes the grid as one PNG (a snapshot of the tiles, whole or not at all). */
+    public void exportComparison(Path target) {
+        javafx.scene.image.WritableImage snap = comparison.grid().snapshot(null, null);
+        BufferedImage img = SwingFXUtils.fromFXImage(snap, null);
+        renderThread.submit(() -> {
+            try {
+                AtomicFiles.write(target, o -> ImageIO.write(img, "png", o));
+                Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
+            } catch (Exception e) {
+                Platform.runLater(() -> fail("Could not export the grid: " + reason(e)));
+            }
+        });
     }
 
     private record Rendered(Image image, PlacedMap placed, CamMap map, long millis) { }
@@ -871,6 +988,12 @@ public final class ViewerWindow {
     LayerPicker layerPicker() { return layerPicker; }
 
     WorklistPanel worklist() { return worklist; }
+
+    ComparisonView comparison() { return comparison; }
+
+    void showComparison() { centreTabs.getSelectionModel().select(compareTab); }
+
+    ReadOnlyIntegerProperty comparisonCountProperty() { return comparisonCount; }
 
     ReviewStore reviews() { return reviews; }
 
