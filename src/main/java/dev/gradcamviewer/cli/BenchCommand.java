@@ -54,6 +54,7 @@ final class BenchCommand implements Callable<Integer> {
             report("(a) forward only", () -> time(() -> bundle.predict(x.tensor())));
             report("(b) forward+backward, every tap", () -> time(() -> bundle.explain(x.tensor(), -1, Score.LOGIT, null)));
             report("(b') forward+backward, default tap only", () -> time(() -> bundle.explain(x.tensor(), -1, Score.LOGIT, List.of(layer))));
+            report("    the same as (b) without copying the taps out of libtorch", () -> bundle.probesOnlyForwardBackward(x.tensor()));
             report("    forward+backward to the input, no tap (plain)", () -> bundle.plainForwardBackward(x.tensor()));
 
             ExplainedImage ex = new Explainer(bundle).explain(img, -1, Score.LOGIT, List.of(layer));
