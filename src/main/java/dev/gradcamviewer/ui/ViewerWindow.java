@@ -141,12 +141,6 @@ public final class ViewerWindow {
     // ------------------------------------------------------------------ layout
 
     private void build() {
-        method.getItems().setAll(CamMethods.ALL);
-        method.setCellFactory(l -> new NamedCell<>(CamMethod::displayName));
-        method.setButtonCell(new NamedCell<>(CamMethod::displayName));
-        method.setId("method");
-        method.setValue(CamMethods.byName(settings.get("method", "gradcam")).orElse(CamMethods.ALL.get(0)));
-
         alpha.setValue(settings.getDouble("alpha", 0.4));
         alpha.setId("alpha");
         alpha.setShowTickLabels(true);
@@ -170,20 +164,14 @@ public final class ViewerWindow {
         emphasis.setShowTickLabels(true);
         emphasis.setMajorTickUnit(1);
 
-        score.getItems().setAll(Score.values());
-        score.setValue(Score.LOGIT);
-        score.setCellFactory(l -> new NamedCell<>(ViewerWindow::scoreName));
-        score.setButtonCell(new NamedCell<>(ViewerWindow::scoreName));
-        score.setTooltip(new Tooltip("Logit: the score before the sigmoid/softmax; it keeps a gradient when the model is sure.\n"
-                + "Probability: the output itself, as the article does; a sure model's output has no gradient."));
-        score.setId("score");
-        placement.getItems().setAll(Placement.values());
-        placement.setValue(Placement.RECEPTIVE_FIELD);
-        placement.setCellFactory(l -> new NamedCell<>(ViewerWindow::placementName));
-        placement.setButtonCell(new NamedCell<>(ViewerWindow::placementName));
-        placement.setTooltip(new Tooltip("Receptive field: each cell on the centre of the pixels it sees.\n"
-                + "Resize: half-pixel resizing, as the article and other tools do (half a stride down and right)."));
-        placement.setId("placement");
+        choices(score, "score", List.of(Score.values()), Score.LOGIT, ViewerWindow::scoreName,
+                "Logit: the score before the sigmoid/softmax; it keeps a gradient when the model is sure.\n"
+                        + "Probability: the output itself, as the article does; a sure model's output has no gradient.");
+        choices(placement, "placement", List.of(Placement.values()), Placement.RECEPTIVE_FIELD, ViewerWindow::placementName,
+                "Receptive field: each cell on the centre of the pixels it sees.\n"
+                        + "Resize: half-pixel resizing, as the article and other tools do (half a stride down and right).");
+        choices(method, "method", CamMethods.ALL, CamMethods.byName(settings.get("method", "gradcam")).orElse(CamMethods.ALL.get(0)),
+                CamMethod::displayName, null);
 
         notice.setWrapText(true);
         notice.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
@@ -322,6 +310,16 @@ public final class ViewerWindow {
         stage.setOnCloseRequest(e -> saveSettings());
         colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
         colourBar.setImage(Swatches.gradient(colours.colormap(), colours.emphasis(), 256, 12));
+    }
+
+    /** A combo box of named values with an id, a first value and an optional explanation on hover. */
+    private static <T> void choices(ComboBox<T> box, String id, List<T> values, T first, java.util.function.Function<T, String> name, String tip) {
+        box.getItems().setAll(values);
+        box.setValue(first);
+        box.setCellFactory(l -> new NamedCell<>(name));
+        box.setButtonCell(new NamedCell<>(name));
+        if (tip != null) box.setTooltip(new Tooltip(tip));
+        box.setId(id);
     }
 
     private static VBox titled(String title, javafx.scene.Node content) {
