@@ -18,9 +18,10 @@ public interface CamEngine extends AutoCloseable {
     /** One forward+backward pass with every tap for this image and target (-1: predicted). */
     ExplainedImage explain(ModelBundle model, Path image, int target, Score score) throws ImageDecodeException, BundleException;
 
-    /** Prediction only (no gradients), for filling a worklist. */
-    default dev.gradcamviewer.model.Prediction predict(ModelBundle model, Path image) throws ImageDecodeException, BundleException {
-        return model.predict(ModelInputs.preprocess(dev.gradcamviewer.imaging.ImageDecoder.decode(image), model.manifest().input()).tensor());
+    /** Prediction only (no gradients) of an image already decoded, for filling a worklist. */
+    default dev.gradcamviewer.model.Prediction predict(ModelBundle model, dev.gradcamviewer.imaging.DecodedImage image)
+            throws ImageDecodeException, BundleException {
+        return model.predict(ModelInputs.preprocess(image, model.manifest().input()).tensor());
     }
 
     @Override

@@ -543,9 +543,13 @@ public final class ViewerWindow {
         WorkItem next = todo.get(0);
         predictions.submit(() -> {
             next.sha256 = sha256(next.file);
-            return engine.predict(b, next.file);
-        }, p -> {
-            next.prediction.set(p);
+            dev.gradcamviewer.imaging.DecodedImage img = ImageDecoder.decode(next.file);
+            int[] dims = new int[2];
+            int[] thumb = dev.gradcamviewer.imaging.Thumbnails.argb(img, 48, dims);
+            return new Object[] {engine.predict(b, img), Swatches.argb(thumb, dims[0], dims[1])};
+        }, r -> {
+            next.thumbnail.set((Image) r[1]);
+            next.prediction.set((Prediction) r[0]);
             checkUnchanged(next);
             predictNext();
         }, e -> {

@@ -15,6 +15,7 @@ final class WorkItem {
     final SimpleObjectProperty<Verdict> verdict = new SimpleObjectProperty<>();
     final SimpleStringProperty note = new SimpleStringProperty("");
     final SimpleStringProperty problem = new SimpleStringProperty("");
+    final SimpleObjectProperty<javafx.scene.image.Image> thumbnail = new SimpleObjectProperty<>();
     volatile String sha256;
 
     WorkItem(Path file, String key) {

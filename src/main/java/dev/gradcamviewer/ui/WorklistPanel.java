@@ -20,10 +20,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +33,7 @@ final class WorklistPanel extends VBox {
     static final List<String> FILTERS = List.of("All", "Unreviewed", "Agreed", "Disagreed", "Unsure");
 
     private final ObservableList<WorkItem> items = FXCollections.observableArrayList(
-            i -> new javafx.beans.Observable[] {i.prediction, i.verdict, i.note});
+            i -> new javafx.beans.Observable[] {i.prediction, i.verdict, i.note, i.thumbnail});
     private final FilteredList<WorkItem> filtered = new FilteredList<>(items);
     private final SortedList<WorkItem> sorted = new SortedList<>(filtered);
     private final ListView<WorkItem> list = new ListView<>(sorted);
@@ -44,7 +42,6 @@ final class WorklistPanel extends VBox {
     private final ProgressBar progress = new ProgressBar(0);
     private final Button cancel = new Button("Cancel");
     private final Label where = new Label();
-    private final Map<java.nio.file.Path, Image> thumbnails = new HashMap<>();
     private Consumer<WorkItem> onChosen = i -> { };
     private boolean updating;
 
@@ -143,8 +140,8 @@ final class WorklistPanel extends VBox {
             Verdict v = item.verdict.get();
             String verdict = v == null ? "unreviewed" : v.id() + (item.note.get().isBlank() ? "" : " ✎");
             setText(item.name() + "\n" + pred + " · " + verdict);
-            Image thumb = thumbnails.computeIfAbsent(item.file, f -> new Image(f.toUri().toString(), 48, 48, true, true, true));
-            setGraphic(thumb.isError() ? null : new ImageView(thumb));
+            Image thumb = item.thumbnail.get();
+            setGraphic(thumb == null ? null : new ImageView(thumb));
             setStyle(v == Verdict.DISAGREE ? "-fx-text-fill: #b00020;" : v == Verdict.AGREE ? "-fx-text-fill: #1b5e20;" : "");
         }
     }
