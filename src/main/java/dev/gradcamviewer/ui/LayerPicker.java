@@ -35,11 +35,29 @@ final class LayerPicker extends VBox {
         VBox.setVgrow(tree, Priority.ALWAYS);
         getChildren().addAll(filter, tree);
         tree.setCellFactory(t -> new LayerCell());
-        tree.getSelectionModel().selectedItemProperty().addListener((o, a, item) -> {
+        tree.getSelectionModel().selectedItemProperty().addListener((o, previous, item) -> {
             if (updating || item == null || item.getValue() == null) return;
             LayerNode n = item.getValue();
-            if (n.isTapped()) onLayer.accept(n.path());
-            else if (!n.path().isEmpty()) onUntapped.accept(n.untappedReason());
+            if (n.isTapped()) {
+                onLayer.accept(n.path());
+            } else if (!n.path().isEmpty()) {
+                onUntapped.accept(n.untappedReason());
+            }
+        });
+        // arrow keys step over rows that cannot be explained, so the overlay always follows
+        tree.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() != javafx.scene.input.KeyCode.DOWN && e.getCode() != javafx.scene.input.KeyCode.UP) return;
+            int dir = e.getCode() == javafx.scene.input.KeyCode.DOWN ? 1 : -1;
+            int row = tree.getSelectionModel().getSelectedIndex();
+            for (int r = row + dir; r >= 0 && r < tree.getExpandedItemCount(); r += dir) {
+                TreeItem<LayerNode> it = tree.getTreeItem(r);
+                if (it != null && it.getValue() != null && it.getValue().isTapped()) {
+                    tree.getSelectionModel().select(r);
+                    tree.scrollTo(Math.max(0, r - 3));
+                    break;
+                }
+            }
+            e.consume();
         });
         filter.textProperty().addListener((o, a, b) -> rebuild(selectedPath()));
     }

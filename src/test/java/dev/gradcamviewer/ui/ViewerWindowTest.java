@@ -311,4 +311,19 @@ class ViewerWindowTest {
         assertTrue(window.imagePane().heatView().isVisible());
         assertTrue(ViewerWindow.SHORTCUTS.contains("PgDn"));
     }
+    @Test
+    void arrowKeysInTheTreeMoveThroughTappedLayersAndTheOverlayFollows(FxRobot robot) {
+        waitForCam();
+        int passes = engine.passes.get();
+        robot.interact(() -> window.layerPicker().treeView().requestFocus());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.UP).release(javafx.scene.input.KeyCode.UP));
+        waitUntil(() -> "base_model.3".equals(window.currentLayer()), "the layer above");
+        PlacedMap three = window.heatProperty().get();
+        // below base_model.4 only untapped rows follow: the selection stays on a tapped layer
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.DOWN).release(javafx.scene.input.KeyCode.DOWN));
+        waitUntil(() -> "base_model.4".equals(window.currentLayer()) && window.heatProperty().get() != three, "back to block 4");
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.DOWN).release(javafx.scene.input.KeyCode.DOWN));
+        assertEquals("base_model.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
+        assertEquals(passes, engine.passes.get());
+    }
 }
