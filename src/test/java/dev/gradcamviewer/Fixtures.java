@@ -6,7 +6,6 @@ import dev.gradcamviewer.imaging.Npy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +44,4 @@ public final class Fixtures {
             throw new UncheckedIOException(e);
         }
     }
-
-    public static boolean exists(Path p) { return Files.exists(p); }
 }

@@ -6,8 +6,4 @@ package dev.gradcamviewer.review;
  * name and SHA-256, layer, method, target label).
  */
 public record ReviewEntry(String image, String imageSha256, Verdict verdict, String note, String time,
-                          String modelName, String modelSha256, String layer, String method, String target) {
-    public ReviewEntry withNote(String newNote, String newTime) {
-        return new ReviewEntry(image, imageSha256, verdict, newNote, newTime, modelName, modelSha256, layer, method, target);
-    }
-}
+                          String modelName, String modelSha256, String layer, String method, String target) { }

@@ -187,12 +187,4 @@ final class ComparisonView extends BorderPane {
         tiles.clear();
         grid.getChildren().setAll(new Label(why));
     }
-
-    void resetView() {
-        zoom.set(1);
-        panX.set(0);
-        panY.set(0);
-    }
-
-    DoubleProperty zoomProperty() { return zoom; }
 }

@@ -166,11 +166,7 @@ final class ImagePane extends Pane {
 
     ReadOnlyStringProperty pointerProperty() { return pointer; }
 
-    BooleanProperty heatShownProperty() { return heatShown; }
-
     DoubleProperty alphaProperty() { return alpha; }
 
     ImageView heatView() { return heat; }
-
-    ImageView baseView() { return base; }
 }

@@ -57,6 +57,4 @@ final class LatestOnly {
 
     /** Drops whatever is pending or running: its answer will not be delivered. */
     void supersede() { generation.incrementAndGet(); }
-
-    boolean isCurrent(long id) { return generation.get() == id; }
 }
