@@ -363,14 +363,8 @@ public final class ViewerWindow {
         });
         MenuItem export = item("Export overlay as PNG…", "Shortcut+E", this::exportOverlay);
         MenuItem copy = item("Copy overlay to clipboard", "Shortcut+Shift+C", this::copyOverlay);
-        MenuItem exportCsv = item("Export verdicts as CSV…", null, () -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Export verdicts as CSV");
-            fc.setInitialFileName("verdicts.csv");
-            lastFolder().ifPresent(fc::setInitialDirectory);
-            File f = fc.showSaveDialog(stage);
-            if (f != null) exportVerdicts(f.toPath());
-        });
+        MenuItem exportCsv = item("Export verdicts as CSV…", null,
+                () -> chooseSaveFile("Export verdicts as CSV", "verdicts.csv").ifPresent(this::exportVerdicts));
         MenuItem quit = item("Quit", "Shortcut+Q", () -> {
             saveSettings();
             stage.close();
@@ -542,7 +536,7 @@ public final class ViewerWindow {
         }
         WorkItem next = todo.get(0);
         predictions.submit(() -> {
-            next.sha256 = sha256(next.file);
+            next.sha256 = dev.gradcamviewer.review.FileDigest.sha256(next.file);
             dev.gradcamviewer.imaging.DecodedImage img = ImageDecoder.decode(next.file);
             int[] dims = new int[2];
             int[] thumb = dev.gradcamviewer.imaging.Thumbnails.argb(img, 48, dims);
@@ -568,28 +562,12 @@ public final class ViewerWindow {
         });
     }
 
-    private static String sha256(Path file) throws java.io.IOException {
-        try (var in = new java.security.DigestInputStream(Files.newInputStream(file), java.security.MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return java.util.HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Records the verdict for the shown image (saved at once) and moves to the next unreviewed one. */
     public void giveVerdict(Verdict verdict) {
         WorkItem item = currentItem();
         if (item == null || reviews == null) return;
-        try {
-            if (item.sha256 == null) item.sha256 = sha256(item.file);
-            reviews.put(entryFor(item, verdict, item.note.get()));
-            item.verdict.set(verdict);
-            statusBar.setText(item.name() + ": " + verdict.id());
-        } catch (Exception e) {
-            fail("The verdict was not saved: " + reason(e));
-            return;
-        }
+        if (!record(item, verdict, item.note.get(), "verdict")) return;
+        statusBar.setText(item.name() + ": " + verdict.id());
         List<WorkItem> order = worklist.shown();
         int at = order.indexOf(item);
         for (int k = 1; k <= order.size(); k++) {
@@ -615,13 +593,21 @@ public final class ViewerWindow {
     public void setNote(String note) {
         WorkItem item = currentItem();
         if (item == null || reviews == null) return;
+        record(item, item.verdict.get(), note, "note");
+    }
+
+    /** Saves the item's verdict and note at once; on failure says so and changes nothing. */
+    private boolean record(WorkItem item, Verdict verdict, String note, String what) {
         try {
-            if (item.sha256 == null) item.sha256 = sha256(item.file);
-            reviews.put(entryFor(item, item.verdict.get(), note));
-            item.note.set(note);
+            if (item.sha256 == null) item.sha256 = dev.gradcamviewer.review.FileDigest.sha256(item.file);
+            reviews.put(entryFor(item, verdict, note));
         } catch (Exception e) {
-            fail("The note was not saved: " + reason(e));
+            fail("The " + what + " was not saved: " + reason(e));
+            return false;
         }
+        item.verdict.set(verdict);
+        item.note.set(note);
+        return true;
     }
 
     private ReviewEntry entryFor(WorkItem item, Verdict verdict, String note) {
@@ -832,12 +818,16 @@ public final class ViewerWindow {
     }
 
     private void exportComparison() {
+        chooseSaveFile("Export the comparison grid as PNG", "comparison.png").ifPresent(this::exportComparison);
+    }
+
+    /** A save dialog starting in the last folder; empty if the user cancels. */
+    private java.util.Optional<Path> chooseSaveFile(String title, String initialName) {
         FileChooser fc = new FileChooser();
-        fc.setTitle("Export the comparison grid as PNG");
-        fc.setInitialFileName("comparison.png");
+        fc.setTitle(title);
+        fc.setInitialFileName(initialName);
         lastFolder().ifPresent(fc::setInitialDirectory);
-        File f = fc.showSaveDialog(stage);
-        if (f != null) exportComparison(f.toPath());
+        return java.util.Optional.ofNullable(fc.showSaveDialog(stage)).map(File::toPath);
     }
 
     /** Writes the grid as one PNG (a snapshot of the tiles, whole or not at all). */
@@ -868,13 +858,8 @@ public final class ViewerWindow {
             fail("There is no overlay to export yet.");
             return;
         }
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export overlay as PNG");
         String stem = ex.file().getFileName().toString().replaceAll("\\.[^.]*$", "");
-        fc.setInitialFileName(stem + "." + layer + "." + method.getValue().id() + ".png");
-        lastFolder().ifPresent(fc::setInitialDirectory);
-        File f = fc.showSaveDialog(stage);
-        if (f != null) exportOverlay(f.toPath());
+        chooseSaveFile("Export overlay as PNG", stem + "." + layer + "." + method.getValue().id() + ".png").ifPresent(this::exportOverlay);
     }
 
     /** Writes the full-resolution overlay (whole or not at all). */
