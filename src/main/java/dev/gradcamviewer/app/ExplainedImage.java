@@ -20,9 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One image after one model pass: everything a layer, method or placement change needs, without
- * running the model again. Maps and placements are cached per choice.
+ * running the model again. Maps and placements are cached per choice. Closing it frees the
+ * pass's layers that were never looked at; maps already made stay usable.
  */
-public final class ExplainedImage {
+public final class ExplainedImage implements AutoCloseable {
     private final Path file;
     private final DecodedImage image;
     private final Preprocessed input;
@@ -61,6 +62,12 @@ public final class ExplainedImage {
             return HeatmapPlacer.place(m.values(), m.height(), m.width(), geometry(layer, placement), input.crop(), placement);
         });
     }
+
+    /** True when this layer was computed in the pass (a model without a manifest has none). */
+    public boolean hasLayer(String layer) { return pass.hasTap(layer); }
+
+    @Override
+    public void close() { pass.close(); }
 
     /** The tap's recorded cell geometry; for RESIZE only the map size matters. */
     CellGeometry geometry(String layer, Placement placement) {

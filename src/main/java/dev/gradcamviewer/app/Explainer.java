@@ -12,7 +12,6 @@ import dev.gradcamviewer.model.Score;
 
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Map;
 
 /** Decode, preprocess and run one model pass: an image becomes an {@link ExplainedImage}. */
 public final class Explainer {
@@ -38,7 +37,7 @@ public final class Explainer {
             // a plain TorchScript file: prediction only, no layers to explain
             long start = System.nanoTime();
             Prediction p = bundle.predict(input.tensor());
-            pass = new PassResult(p, target < 0 ? p.predicted() : target, score, Double.NaN, Map.of(), (System.nanoTime() - start) / 1_000_000);
+            pass = PassResult.predictionOnly(p, target < 0 ? p.predicted() : target, score, (System.nanoTime() - start) / 1_000_000);
         }
         return new ExplainedImage(file, image, input, pass, bundle.manifest().taps());
     }

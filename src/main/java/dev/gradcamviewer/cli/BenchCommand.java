@@ -16,6 +16,7 @@ import dev.gradcamviewer.imaging.PlacedMap;
 import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.imaging.Preprocessed;
 import dev.gradcamviewer.model.Manifest;
+import dev.gradcamviewer.model.PassResult;
 import dev.gradcamviewer.model.ModelBundle;
 import dev.gradcamviewer.model.Score;
 import dev.gradcamviewer.model.TorchEngine;
@@ -52,13 +53,29 @@ final class BenchCommand implements Callable<Integer> {
                     bundle.name(), bundle.tapNames().size(), m.input().shape(), runs, Runtime.getRuntime().availableProcessors(),
                     TorchEngine.libtorchVersion(), TorchEngine.oneDnnEnabled() ? "on" : "off");
             report("(a) forward only", () -> time(() -> bundle.predict(x.tensor())));
-            report("(b) forward+backward, every tap", () -> time(() -> bundle.explain(x.tensor(), -1, Score.LOGIT, null)));
-            report("(b') forward+backward, default tap only", () -> time(() -> bundle.explain(x.tensor(), -1, Score.LOGIT, List.of(layer))));
-            report("    the same as (b) without copying the taps out of libtorch", () -> bundle.probesOnlyForwardBackward(x.tensor()));
+            // every figure includes freeing the pass, as the viewer does when the next image comes
+            report("(b) forward+backward, every tap, the default layer read", () -> time(() -> {
+                try (PassResult r = bundle.explain(x.tensor(), -1, Score.LOGIT, null)) {
+                    return r.tap(layer);
+                }
+            }));
+            report("    the same, every tap read (explain --all-layers)", () -> time(() -> {
+                try (PassResult r = bundle.explain(x.tensor(), -1, Score.LOGIT, null)) {
+                    for (String t : r.tapNames()) r.tap(t);
+                    return r;
+                }
+            }));
+            report("(b') forward+backward, default tap only", () -> time(() -> {
+                try (PassResult r = bundle.explain(x.tensor(), -1, Score.LOGIT, List.of(layer))) {
+                    return r.tap(layer);
+                }
+            }));
             report("    forward+backward to the input, no tap (plain)", () -> bundle.plainForwardBackward(x.tensor()));
 
-            ExplainedImage ex = new Explainer(bundle).explain(img, -1, Score.LOGIT, List.of(layer));
-            CamMap cam = ex.cam(layer, new GradCam());
+            CamMap cam;
+            try (ExplainedImage ex = new Explainer(bundle).explain(img, -1, Score.LOGIT, List.of(layer))) {
+                cam = ex.cam(layer, new GradCam());
+            }
             Manifest.Geometry g = m.taps().stream().filter(t -> t.name().equals(layer)).findFirst().orElseThrow().geometry();
             CellGeometry geometry = new CellGeometry(g.origin().get(0), g.origin().get(1), g.step().get(0), g.step().get(1));
             double s = 2048.0 / m.input().height();

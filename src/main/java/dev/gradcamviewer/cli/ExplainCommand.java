@@ -89,9 +89,8 @@ final class ExplainCommand implements Callable<Integer> {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
                 if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file.getFileName());
-                try {
-                    long start = System.nanoTime();
-                    ExplainedImage ex = explainer.explain(file, tgt, sc, chosen);
+                long start = System.nanoTime();
+                try (ExplainedImage ex = explainer.explain(file, tgt, sc, chosen)) {
                     Prediction p = ex.pass().prediction();
                     String stem = stem(file);
                     for (String layer : chosen) {

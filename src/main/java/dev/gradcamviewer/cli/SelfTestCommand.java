@@ -39,15 +39,16 @@ final class SelfTestCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "model %s (%s, sha256 %s…) loaded in %d ms%n", bundle.name(), modelPath.getFileName(),
                         bundle.sha256().substring(0, 12), ms(t0));
                 t0 = System.nanoTime();
-                ExplainedImage ex = new Explainer(bundle).explain(sample, -1, Score.LOGIT, null);
-                String layer = bundle.manifest().defaultLayer();
-                CamMap map = ex.cam(layer, new GradCam());
-                long camMs = ms(t0);
-                boolean mapOk = !map.isEmpty() && !map.zeroGradient();
-                System.out.printf(Locale.ROOT, "%s: %s %.3f; Grad-CAM of %s %s (%d ms including decoding)%n", sample.getFileName(),
-                        ex.pass().prediction().predictedLabel(), ex.pass().prediction().probability(ex.pass().prediction().predicted()),
-                        layer, mapOk ? "ok" : "EMPTY", camMs);
-                ok &= mapOk;
+                try (ExplainedImage ex = new Explainer(bundle).explain(sample, -1, Score.LOGIT, null)) {
+                    String layer = bundle.manifest().defaultLayer();
+                    CamMap map = ex.cam(layer, new GradCam());
+                    long camMs = ms(t0);
+                    boolean mapOk = !map.isEmpty() && !map.zeroGradient();
+                    System.out.printf(Locale.ROOT, "%s: %s %.3f; Grad-CAM of %s %s (%d ms including decoding)%n", sample.getFileName(),
+                            ex.pass().prediction().predictedLabel(), ex.pass().prediction().probability(ex.pass().prediction().predicted()),
+                            layer, mapOk ? "ok" : "EMPTY", camMs);
+                    ok &= mapOk;
+                }
             }
         } catch (Exception | UnsatisfiedLinkError e) {
             System.out.println("FAILED: " + CliSupport.message(e));

@@ -142,7 +142,10 @@ public final class ModelBundle implements AutoCloseable {
         if (score == Score.LOGIT && !out.returnsLogits() && !"logits".equals(out.activation())) {
             throw new BundleException("this bundle returns no logits; use the probability score");
         }
-        try (NDManager manager = model.getNDManager().newSubManager()) {
+        // The pass's memory outlives this call when it succeeds: the taps stay native until asked for.
+        NDManager manager = model.getNDManager().newSubManager();
+        boolean handedOver = false;
+        try {
             NDList inputs = new NDList();
             inputs.add(manager.create(input, new Shape(in.shape().stream().mapToLong(Integer::longValue).toArray())));
             List<NDArray> probes = new ArrayList<>();
@@ -168,42 +171,28 @@ public final class ModelBundle implements AutoCloseable {
                 collector.backward(s);
             }
             int first = out.returnsLogits() ? 2 : 1;
-            Map<String, TapTensors> taps = new java.util.LinkedHashMap<>();
+            Map<String, PassResult.NativeTap> taps = new java.util.LinkedHashMap<>();
             for (int i = 0; i < manifest.taps().size(); i++) {
                 Manifest.TapSpec tap = manifest.taps().get(i);
-                if (wanted != null && !wanted.contains(tap.name())) continue;
-                NDArray p = probes.get(i);
-                float[] grad = p.hasGradient() ? p.getGradient().toFloatArray() : new float[(int) p.size()];
-                List<Integer> sh = tap.shape();
-                taps.put(tap.name(), new TapTensors(tap.name(), outputs.get(first + i).toFloatArray(), grad, sh.get(1), sh.get(2), sh.get(3)));
+                NDArray probe = probes.get(i);
+                NDArray activation = outputs.get(first + i);
+                if (wanted == null || wanted.contains(tap.name())) {
+                    List<Integer> sh = tap.shape();
+                    NDArray gradient = probe.hasGradient() ? probe.getGradient() : null;
+                    taps.put(tap.name(), new PassResult.NativeTap(activation.stopGradient(), gradient, sh.get(1), sh.get(2), sh.get(3)));
+                }
+                // only the detached views and gradients are kept; the probes' zeros go now
+                activation.close();
+                probe.close();
             }
-            return new PassResult(prediction, chosen, score, scoreValue, taps, (System.nanoTime() - start) / 1_000_000);
+            PassResult result = new PassResult(prediction, chosen, score, scoreValue, (System.nanoTime() - start) / 1_000_000, taps, manager);
+            handedOver = true;
+            return result;
         } catch (EngineException e) {
             throw new BundleException("the model failed on this input: " + oneLine(e), e);
+        } finally {
+            if (!handedOver) manager.close();
         }
-    }
-
-    /**
-     * For benchmarks: forward+backward with every probe asking for a gradient, like {@link #explain},
-     * but without copying the taps' activations and gradients out of libtorch. Returns milliseconds.
-     */
-    public synchronized double probesOnlyForwardBackward(float[] input) {
-        long start = System.nanoTime();
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList inputs = new NDList();
-            inputs.add(manager.create(input, new Shape(manifest.input().shape().stream().mapToLong(Integer::longValue).toArray())));
-            for (Manifest.TapSpec tap : manifest.taps()) {
-                NDArray p = manager.zeros(new Shape(tap.shapeArray()));
-                p.setRequiresGradient(true);
-                inputs.add(p);
-            }
-            try (ai.djl.training.GradientCollector collector = TorchEngine.engine().newGradientCollector()) {
-                NDList out = model.getBlock().forward(new ParameterStore(manager, false), inputs, true);
-                collector.backward(benchmarkScore(out));
-            }
-            inputs.get(1).getGradient().getFloat(0, 0, 0, 0);
-        }
-        return (System.nanoTime() - start) / 1e6;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
  * A single background thread whose answers reach the FX thread only while they are the newest:
  * submitting new work supersedes (and cancels, if not yet started) the previous one, and a stale
  * answer is dropped, never shown. Work is a plain callable, so it can be tested off the FX thread.
+ * A dropped answer that holds resources ({@link AutoCloseable}) is closed, off the FX thread.
  */
 final class LatestOnly {
     interface Work<T> {
@@ -41,18 +42,45 @@ final class LatestOnly {
         if (pending != null) pending.cancel(false);
         pending = executor.submit(() -> {
             if (generation.get() != id) return;
+            T result;
             try {
-                T result = work.call();
-                Platform.runLater(() -> {
-                    if (generation.get() == id) onResult.accept(result);
-                });
+                result = work.call();
             } catch (Throwable e) {
                 Platform.runLater(() -> {
                     if (generation.get() == id) onError.accept(e);
                 });
+                return;
             }
+            if (generation.get() != id) {
+                closeIfHeld(result);
+                return;
+            }
+            Platform.runLater(() -> {
+                if (generation.get() == id) onResult.accept(result);
+                else release(result);
+            });
         });
         return id;
+    }
+
+    /** Closes a dropped answer's resources on this object's thread (or here, if it has stopped). */
+    private void release(Object result) {
+        if (!(result instanceof AutoCloseable)) return;
+        try {
+            executor.execute(() -> closeIfHeld(result));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            closeIfHeld(result);
+        }
+    }
+
+    private static void closeIfHeld(Object result) {
+        if (result instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // nothing more can be done for an answer nobody will see
+            }
+        }
     }
 
     /** Drops whatever is pending or running: its answer will not be delivered. */

@@ -111,7 +111,8 @@ public final class ViewerWindow {
     private final javafx.scene.control.TabPane centreTabs = new javafx.scene.control.TabPane();
     private final javafx.scene.control.Tab imageTab = new javafx.scene.control.Tab("Image");
     private final javafx.scene.control.Tab compareTab = new javafx.scene.control.Tab("Compare");
-    private final LatestOnly compareRenders = new LatestOnly(LatestOnly.thread("cam-compare"));
+    private final ExecutorService compareThread = LatestOnly.thread("cam-compare");
+    private final LatestOnly compareRenders = new LatestOnly(compareThread);
     private final SimpleIntegerProperty comparisonCount = new SimpleIntegerProperty();
     private Image shownImage;
     private final LatestOnly predictions = new LatestOnly(engineThread);
@@ -686,13 +687,14 @@ public final class ViewerWindow {
         passes.submit(() -> {
             ExplainedImage ex = engine.explain(b, file, t, s);
             Image fx = Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image())), ex.image().width(), ex.image().height());
-            return new Object[] {ex, fx};
+            return new PassShown(ex, fx);
         }, r -> {
             end();
-            ExplainedImage ex = (ExplainedImage) r[0];
+            ExplainedImage ex = r.explained();
+            releaseAfterRenders(shown.get());
             shown.set(ex);
-            imagePane.setImage((Image) r[1], ex.image());
-            shownImage = (Image) r[1];
+            imagePane.setImage(r.image(), ex.image());
+            shownImage = r.image();
             predictionPanel.show(ex.pass().prediction(), t);
             WorkItem item = work.get(ex.file());
             if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
@@ -711,7 +713,7 @@ public final class ViewerWindow {
         ExplainedImage ex = shown.get();
         ModelBundle b = bundle.get();
         if (ex == null || b == null) return;
-        if (!b.hasManifest() || layer == null || !ex.pass().taps().containsKey(layer)) {
+        if (!b.hasManifest() || layer == null || !ex.hasLayer(layer)) {
             imagePane.clearHeat();
             shownHeat.set(null);
             return;
@@ -845,6 +847,23 @@ public final class ViewerWindow {
     }
 
     private record Rendered(Image image, PlacedMap placed, CamMap map, long millis) { }
+
+    /** A pass's answer before it is shown; closed (its native layers freed) if a newer one wins. */
+    private record PassShown(ExplainedImage explained, Image image) implements AutoCloseable {
+        @Override
+        public void close() { explained.close(); }
+    }
+
+    /**
+     * The image being replaced keeps its maps; its uncopied layers are freed once the renders
+     * already queued for it are done (both render threads), never on the FX thread.
+     */
+    private void releaseAfterRenders(ExplainedImage old) {
+        if (old == null) return;
+        renders.supersede();
+        compareRenders.supersede();
+        renderThread.submit(() -> compareThread.submit(old::close));
+    }
 
     private static int[] withAlpha(int[] rgb) {
         for (int i = 0; i < rgb.length; i++) rgb[i] |= 0xff000000;

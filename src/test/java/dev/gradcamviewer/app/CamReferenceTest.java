@@ -52,29 +52,30 @@ class CamReferenceTest {
                 int target = image.get("target").asInt();
                 for (Score score : Score.values()) {
                     String key = score == Score.LOGIT ? "logit" : "probability";
-                    PassResult pass = bundle.explain(input, target, score, taps);
-                    assertEquals(target, pass.target());
-                    for (String tap : taps) {
-                        JsonNode ref = image.get("cams").get(tap).get(key);
-                        TapTensors t = pass.tap(tap);
-                        LayerData layer = new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width());
-                        for (CamMethod method : CamMethods.ALL) {
-                            String file = method.id().equals("gradcam") ? ref.get("file").asText() : ref.get("methods").get(method.id()).asText();
-                            float[] expected = Npy.read(dir.resolve(file)).data();
-                            CamMap actual = method.compute(layer);
-                            double diff = maxAbsDiff(expected, actual.values());
-                            double tolerance = method.id().equals("gradcampp") ? GRADCAMPP_END_TO_END : TOLERANCE;
-                            if (!method.id().equals("gradcampp")) worst = Math.max(worst, diff);
-                            assertTrue(diff <= tolerance, String.format("%s %s %s %s %s: max |diff| %.3g",
-                                    which, image.get("file").asText(), tap, key, method.id(), diff));
-                            // the method alone, on the very tensors the reference used
-                            Npy.Array a = Npy.read(dir.resolve(ref.get("activations").asText()));
-                            Npy.Array g = Npy.read(dir.resolve(ref.get("gradients").asText()));
-                            CamMap same = method.compute(new LayerData(a.data(), g.data(), a.size(1), a.size(2), a.size(3)));
-                            double sameDiff = maxAbsDiff(expected, same.values());
-                            assertTrue(sameDiff <= SAME_INPUT, String.format("%s %s %s %s %s on equal inputs: max |diff| %.3g",
-                                    which, image.get("file").asText(), tap, key, method.id(), sameDiff));
-                            compared++;
+                    try (PassResult pass = bundle.explain(input, target, score, taps)) {
+                        assertEquals(target, pass.target());
+                        for (String tap : taps) {
+                            JsonNode ref = image.get("cams").get(tap).get(key);
+                            TapTensors t = pass.tap(tap);
+                            LayerData layer = new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width());
+                            for (CamMethod method : CamMethods.ALL) {
+                                String file = method.id().equals("gradcam") ? ref.get("file").asText() : ref.get("methods").get(method.id()).asText();
+                                float[] expected = Npy.read(dir.resolve(file)).data();
+                                CamMap actual = method.compute(layer);
+                                double diff = maxAbsDiff(expected, actual.values());
+                                double tolerance = method.id().equals("gradcampp") ? GRADCAMPP_END_TO_END : TOLERANCE;
+                                if (!method.id().equals("gradcampp")) worst = Math.max(worst, diff);
+                                assertTrue(diff <= tolerance, String.format("%s %s %s %s %s: max |diff| %.3g",
+                                        which, image.get("file").asText(), tap, key, method.id(), diff));
+                                // the method alone, on the very tensors the reference used
+                                Npy.Array a = Npy.read(dir.resolve(ref.get("activations").asText()));
+                                Npy.Array g = Npy.read(dir.resolve(ref.get("gradients").asText()));
+                                CamMap same = method.compute(new LayerData(a.data(), g.data(), a.size(1), a.size(2), a.size(3)));
+                                double sameDiff = maxAbsDiff(expected, same.values());
+                                assertTrue(sameDiff <= SAME_INPUT, String.format("%s %s %s %s %s on equal inputs: max |diff| %.3g",
+                                        which, image.get("file").asText(), tap, key, method.id(), sameDiff));
+                                compared++;
+                            }
                         }
                     }
                 }

@@ -22,8 +22,10 @@ class OneDnnCamTest {
     }
 
     private static double camError(ModelBundle b, JsonNode image, float[] input) throws BundleException {
-        PassResult r = b.explain(input, image.get("target").asInt(), Score.LOGIT, java.util.List.of("base_model.4"));
-        TapTensors t = r.tap("base_model.4");
+        TapTensors t;
+        try (PassResult r = b.explain(input, image.get("target").asInt(), Score.LOGIT, java.util.List.of("base_model.4"))) {
+            t = r.tap("base_model.4");
+        }
         float[] cam = new GradCam().compute(new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width())).values();
         float[] ref = Fixtures.demoArray(image.get("cams").get("base_model.4").get("logit").get("file").asText()).data();
         double max = 0;

@@ -16,6 +16,8 @@ final class TestEngine implements CamEngine {
     final AtomicInteger passes = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
     volatile long delayMillis;
+    /** Every answer given, in order, to check which ones the viewer has released. */
+    final java.util.List<ExplainedImage> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public ModelBundle open(Path model) throws BundleException {
@@ -28,7 +30,9 @@ final class TestEngine implements CamEngine {
         try {
             if (delayMillis > 0) Thread.sleep(delayMillis);
             passes.incrementAndGet();
-            return real.explain(model, image, target, score);
+            ExplainedImage answer = real.explain(model, image, target, score);
+            answers.add(answer);
+            return answer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BundleException("interrupted");

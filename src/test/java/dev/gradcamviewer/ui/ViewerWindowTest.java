@@ -1,6 +1,7 @@
 package dev.gradcamviewer.ui;
 
 import dev.gradcamviewer.Fixtures;
+import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.imaging.PlacedMap;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
@@ -234,6 +235,11 @@ class ViewerWindowTest {
         PlacedMap heat = window.heatProperty().get();
         assertEquals(300, window.shownProperty().get().image().width());
         assertTrue(heat.width() <= 300);
+        // every pass but the one shown has had its native layers freed: replaced or dropped ones alike
+        ExplainedImage current = window.shownProperty().get();
+        waitUntil(() -> engine.answers.stream().filter(a -> a != current).allMatch(a -> a.pass().released()), "old passes released");
+        assertFalse(current.pass().released());
+        assertTrue(engine.answers.size() >= 2);
     }
 
     @Test
