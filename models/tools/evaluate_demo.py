@@ -36,6 +36,7 @@ def main():
     ap.add_argument("--n", type=int, default=1000, help="held-out phantoms for accuracy and AUC")
     ap.add_argument("--n-pointing", type=int, default=200, help="positive phantoms for the pointing game")
     ap.add_argument("--seed", type=int, default=20261128)
+    ap.add_argument("--lesion-sigma", type=float, nargs=2, default=phantoms.LESION_SIGMA)
     ap.add_argument("--json")
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -53,7 +54,7 @@ def main():
     xs, ys = [], []
     for i in range(args.n):
         positive = i % 2 == 1
-        img, _ = phantoms.make_phantom(256, 256, positive, rng)
+        img, _ = phantoms.make_phantom(256, 256, positive, rng, lesion_sigma=tuple(args.lesion_sigma))
         xs.append(np.round(img * 255).astype(np.uint8))
         ys.append(float(positive))
     xs, ys = np.stack(xs), np.asarray(ys)
@@ -69,7 +70,7 @@ def main():
     rng = np.random.default_rng(args.seed + 1)
     for i in range(args.n_pointing):
         meta = {}
-        img, mask = phantoms.make_phantom(256, 256, True, rng, meta=meta)
+        img, mask = phantoms.make_phantom(256, 256, True, rng, meta=meta, lesion_sigma=tuple(args.lesion_sigma))
         x = to_input(np.round(img * 255).astype(np.uint8)[None])
         for score in ("probability", "logit"):
             grads = ex.eager_probe_gradients(model, x, BLOCKS, info, "sigmoid",

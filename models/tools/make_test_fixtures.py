@@ -5,7 +5,8 @@
 - bad/: model files that must be refused with a clear message, a plain TorchScript file without a
   manifest, a small valid bundle, and a bundle whose sigmoid saturates;
 - resnet18/, densenet121/: torchvision models with seeded random weights, exported, with references;
-- placement/: maps resized by PIL's BICUBIC on mode-'F' data; colormaps/: matplotlib's colours.
+- placement/: maps resized by PIL's BICUBIC on mode-'F' data; colormaps/: matplotlib's colours;
+- pointing/: fresh positive phantoms (square, portrait, landscape) with their lesion masks.
 
 Skips the work when the folder was made from the same inputs (a stamp of their hashes).
 """
@@ -145,6 +146,20 @@ def placement_fixtures(out):
         json.dump(cases, f)
 
 
+def pointing_fixtures(out, count=60):
+    """Positive phantoms the demo model never saw, for checking where the CAM's maximum lands."""
+    from PIL import Image
+    import phantoms
+    os.makedirs(out)
+    rng = np.random.default_rng(20261129)
+    sizes = [(256, 256), (320, 256), (256, 336), (512, 512)]
+    for k in range(count):
+        h, w = sizes[k % len(sizes)]
+        img, mask = phantoms.make_phantom(h, w, True, rng)
+        Image.fromarray(np.round(img * 255).astype(np.uint8), "L").save(os.path.join(out, f"phantom-{k:02d}.png"))
+        Image.fromarray((mask * 255).astype(np.uint8), "L").save(os.path.join(out, f"phantom-{k:02d}.mask.png"))
+
+
 def colormap_fixtures(out):
     import matplotlib
     os.makedirs(out)
@@ -173,6 +188,7 @@ def main():
     saturated_fixture(os.path.join(out, "bad"))
     placement_fixtures(os.path.join(out, "placement"))
     colormap_fixtures(os.path.join(out, "colormaps"))
+    pointing_fixtures(os.path.join(out, "pointing"))
     torchvision_fixtures(out)
     with open(stamp_file, "w") as f:
         f.write(s)

@@ -8,6 +8,10 @@ ratio can be made.
 """
 import numpy as np
 
+# lesion size (Gaussian sigma as a share of the width) and where its mask ends (share of the peak)
+LESION_SIGMA = (0.04, 0.075)
+MASK_LEVEL = 0.3
+
 
 def _smooth_inside(d, softness):
     """1 inside (d < 1), 0 outside, with a soft edge of the given width in ellipse units."""
@@ -37,7 +41,8 @@ def _draw_marker(img, rng, h, w):
             img[top + i, c:c + t] = val
 
 
-def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), meta=None):
+def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), meta=None,
+                 lesion_sigma=LESION_SIGMA, mask_level=MASK_LEVEL):
     """Return (image float32 in [0,1] of shape (h, w), lesion mask bool (h, w)).
 
     If meta is a dict, it receives the lung centres in pixels (y, x) and which lungs hold lesions."""
@@ -105,12 +110,12 @@ def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), 
             r = np.sqrt(rng.uniform(0.0, 0.4))
             a = rng.uniform(0, 2 * np.pi)
             lu, lv = cu + r * ru * np.cos(a), cv + r * rv * np.sin(a)
-            su = rng.uniform(0.04, 0.075)
+            su = rng.uniform(*lesion_sigma)
             sv = su * rng.uniform(0.7, 1.4) * w / h
             blob = np.exp(-0.5 * (((u - lu) / su) ** 2 + ((v - lv) / sv) ** 2))
             blob *= lung_mask
             img += blob * rng.uniform(*contrast)
-            mask |= blob > 0.3  # where the opacity reaches 30 % of its peak: visibly hazy
+            mask |= blob > mask_level  # where the opacity is visibly hazy
 
     # distractors, equally likely in both classes
     if rng.random() < 0.9:

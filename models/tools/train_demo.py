@@ -7,6 +7,8 @@ Deterministic for a given seed. Run with Debian's Python, ideally with the alloc
     MALLOC_TOP_PAD_=1073741824 /usr/bin/python3 train_demo.py --out work/demo_state.pt
 
 Writes a state_dict; export it with export_model.py and measure it with evaluate_demo.py.
+Runs 1-4 of ../README.md used --head free --localise 0 (run 3 also a feature-map shift augmentation
+that is no longer here: git history has it).
 """
 import argparse
 import math
@@ -16,6 +18,7 @@ from multiprocessing import Pool
 import numpy as np
 import torch
 from torch import nn
+from torch.nn.utils import parametrize
 
 import architectures
 import phantoms
@@ -26,23 +29,53 @@ NORMAL = (0.18, 0.40)
 
 
 def _generate(args):
-    seed, count, contrast = args
+    seed, count, contrast, sigma = args
     rng = np.random.default_rng(seed)
     xs = np.empty((count, SIZE, SIZE), np.uint8)
     ys = np.empty(count, np.float32)
+    ms = np.empty((count, SIZE, SIZE), np.uint8)
     for i in range(count):
         positive = rng.random() < 0.5
-        img, _ = phantoms.make_phantom(SIZE, SIZE, positive, rng, contrast)
+        img, mask = phantoms.make_phantom(SIZE, SIZE, positive, rng, contrast, lesion_sigma=sigma)
         xs[i] = np.round(img * 255).astype(np.uint8)
         ys[i] = positive
-    return xs, ys
+        ms[i] = mask
+    return xs, ys, ms
 
 
-def generate(seed, count, contrast, workers=2):
-    chunks = [(seed * 1000 + k, count // workers + (k < count % workers), contrast) for k in range(workers)]
+def generate(seed, count, contrast, sigma=phantoms.LESION_SIGMA, workers=2):
+    chunks = [(seed * 1000 + k, count // workers + (k < count % workers), contrast, sigma) for k in range(workers)]
     with Pool(workers) as pool:
         parts = pool.map(_generate, chunks)
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+
+def cell_targets(masks, step=32):
+    """Share of each last-block cell's window (step x step pixels centred on the cell's receptive-field
+    centre, pixel step*i) that the lesion mask covers: (N, H, W) uint8 -> (N, H/step, W/step)."""
+    m = torch.from_numpy(np.ascontiguousarray(masks)).float().unsqueeze(1)
+    m = nn.functional.pad(m, (step // 2, step // 2, step // 2, step // 2))
+    cells = nn.functional.avg_pool2d(m, step)[:, 0]
+    return cells[:, :-1, :-1]
+
+
+def localisation_loss(evidence, targets):
+    """Cross-entropy between where the lesion is (targets, per cell) and a spatial softmax of the
+    evidence each cell adds to the logit: only where the evidence sits, not how much there is."""
+    weight = targets.flatten(1)
+    has = weight.sum(1) > 0
+    if not has.any():
+        return evidence.sum() * 0
+    q = weight[has] / weight[has].sum(1, keepdim=True)
+    return -(q * torch.log_softmax(evidence.flatten(1)[has], 1)).sum(1).mean()
+
+
+class TiedOverPositions(nn.Module):
+    """The head's weight seen as one value per channel, the same at every position of the 8x8
+    window: global average pooling followed by a linear layer, in the tutorial's Conv2d."""
+
+    def forward(self, weight):
+        return weight.mean(dim=(-2, -1), keepdim=True).expand_as(weight)
 
 
 def to_input(batch_u8):
@@ -61,15 +94,22 @@ def main():
     ap.add_argument("--train", type=int, default=10000)
     ap.add_argument("--easy", type=int, default=3000)
     ap.add_argument("--val", type=int, default=600)
-    ap.add_argument("--shift", type=int, default=2, help="feature-map shift augmentation at the last block, in cells")
+    ap.add_argument("--lesion-sigma", type=float, nargs=2, default=phantoms.LESION_SIGMA,
+                    help="lesion size range (Gaussian sigma as a share of the width)")
+    ap.add_argument("--localise", type=float, default=0.5,
+                    help="weight of the localisation loss that puts each last-block cell's evidence on "
+                         "the lesions near its receptive-field centre (0: none)")
+    ap.add_argument("--head", choices=("tied", "free"), default="tied",
+                    help="tied: the 8x8 head's weights are shared by all positions while training")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
     t0 = time.time()
-    easy_x, easy_y = generate(args.seed + 1, args.easy, EASY)
-    train_x, train_y = generate(args.seed + 2, args.train, NORMAL)
-    val_x, val_y = generate(args.seed + 3, args.val, NORMAL)
+    sigma = tuple(args.lesion_sigma)
+    easy_x, easy_y, easy_m = generate(args.seed + 1, args.easy, EASY, sigma)
+    train_x, train_y, train_m = generate(args.seed + 2, args.train, NORMAL, sigma)
+    val_x, val_y, _ = generate(args.seed + 3, args.val, NORMAL, sigma)
     print(f"generated {len(easy_x) + len(train_x) + len(val_x)} phantoms in {time.time() - t0:.0f} s", flush=True)
 
     model = architectures.XRayClassifier(nf=16)
@@ -84,38 +124,30 @@ def main():
         return 0.5 * (1 + math.cos(math.pi * (step - flat) / (args.steps - flat)))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
-    # Feature-map shift augmentation: while training, the last block's 8x8 map is shifted by up to
-    # --shift cells (zero fill) before the 8x8 head, so that the head weighs every position alike.
-    # Without it the head learns position-specific weights and Grad-CAM's spatial averaging of the
-    # gradient no longer points at the lesion (see ../README.md). Not part of the exported model.
-    shift_rng = np.random.default_rng(args.seed + 4)
-
-    def shift_hook(module, inputs, output):
-        if not module.training or args.shift == 0 or shift_rng.random() < 0.5:
-            return output
-        dy, dx = (int(v) for v in shift_rng.integers(-args.shift, args.shift + 1, 2))
-        shifted = torch.zeros_like(output)
-        h, w = output.shape[-2:]
-        shifted[..., max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-            output[..., max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-        return shifted
-
-    hook = model.base_model[4].register_forward_hook(shift_hook)
+    head = model.base_model[5]
+    if args.head == "tied":
+        parametrize.register_parametrization(head, "weight", TiedOverPositions())
+    last_block = {}
+    capture = model.base_model[4].register_forward_hook(lambda module, inputs, output: last_block.__setitem__("a", output))
     loss_fn = nn.BCELoss()
     rng = np.random.default_rng(args.seed)
     easy_steps = args.steps // 5
     model.train()
     t1 = time.time()
     for step in range(args.steps):
-        xs, ys = (easy_x, easy_y) if step < easy_steps else (train_x, train_y)
+        xs, ys, ms = (easy_x, easy_y, easy_m) if step < easy_steps else (train_x, train_y, train_m)
         idx = rng.integers(0, len(xs), args.batch)
-        batch = xs[idx]
+        batch, masks = xs[idx], ms[idx]
         flip = rng.random(args.batch) < 0.5
         batch[flip] = batch[flip][:, :, ::-1]
+        masks[flip] = masks[flip][:, :, ::-1]
         x = to_input(batch)
         y = torch.from_numpy(ys[idx]).unsqueeze(1)
         y = y * 0.95 + 0.025  # label smoothing 0.05
         loss = loss_fn(model(x), y)
+        if args.localise > 0:
+            evidence = torch.einsum("bkij,kij->bij", last_block["a"], head.weight[0])
+            loss = loss + args.localise * localisation_loss(evidence, cell_targets(masks))
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -129,7 +161,9 @@ def main():
                 p = torch.cat([model(to_input(val_x[i:i + 64])) for i in range(0, len(val_x), 64)]).squeeze(1).numpy()
             print(f"  validation accuracy {np.mean((p > 0.5) == (val_y > 0.5)):.3f}", flush=True)
             model.train()
-    hook.remove()
+    capture.remove()
+    if args.head == "tied":
+        parametrize.remove_parametrizations(head, "weight", leave_parametrized=True)
     model.eval()
     torch.save(model.state_dict(), args.out)
     print(f"saved {args.out} after {time.time() - t0:.0f} s", flush=True)
