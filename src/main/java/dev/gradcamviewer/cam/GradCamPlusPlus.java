@@ -16,10 +16,10 @@ public final class GradCamPlusPlus implements ChannelWeights {
         int n = l.cells();
         float[] a = l.activations();
         float[] g = l.gradients();
+        double[] sums = ChannelWeights.channelSums(a, l.channels(), n);
         double[] w = new double[l.channels()];
         for (int k = 0; k < l.channels(); k++) {
-            double sumA = 0;
-            for (int p = 0; p < n; p++) sumA += a[k * n + p];
+            double sumA = sums[k];
             double s = 0;
             for (int p = 0; p < n; p++) {
                 double gi = g[k * n + p];

@@ -13,15 +13,12 @@ public final class XGradCam implements ChannelWeights {
         int n = l.cells();
         float[] a = l.activations();
         float[] g = l.gradients();
+        double[] sumA = ChannelWeights.channelSums(a, l.channels(), n);
         double[] w = new double[l.channels()];
         for (int k = 0; k < l.channels(); k++) {
-            double sumA = 0;
             double sumGA = 0;
-            for (int p = 0; p < n; p++) {
-                sumA += a[k * n + p];
-                sumGA += (double) g[k * n + p] * a[k * n + p];
-            }
-            w[k] = sumGA / (sumA + EPS);
+            for (int p = 0; p < n; p++) sumGA += (double) g[k * n + p] * a[k * n + p];
+            w[k] = sumGA / (sumA[k] + EPS);
         }
         return w;
     }
