@@ -883,30 +883,14 @@ public final class ViewerWindow {
 
     /** Writes the full-resolution overlay (whole or not at all). */
     public void exportOverlay(Path target) {
-        ExplainedImage ex = shown.get();
-        PlacedMap heat = shownHeat.get();
-        if (ex == null || heat == null) return;
-        HeatColorizer c = colours;
-        double a = alpha.getValue();
-        renderThread.submit(() -> {
-            try {
-                BufferedImage out = OverlayComposer.compose(ex.image(), heat, c, a);
-                AtomicFiles.write(target, o -> ImageIO.write(out, "png", o));
-                Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
-            } catch (Exception e) {
-                Platform.runLater(() -> fail("Could not export the overlay: " + reason(e)));
-            }
+        withShownOverlay("Could not export the overlay: ", out -> {
+            AtomicFiles.write(target, o -> ImageIO.write(out, "png", o));
+            Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
         });
     }
 
     private void copyOverlay() {
-        ExplainedImage ex = shown.get();
-        PlacedMap heat = shownHeat.get();
-        if (ex == null || heat == null) return;
-        HeatColorizer c = colours;
-        double a = alpha.getValue();
-        renderThread.submit(() -> {
-            BufferedImage out = OverlayComposer.compose(ex.image(), heat, c, a);
+        withShownOverlay("Could not copy the overlay: ", out -> {
             Image fx = SwingFXUtils.toFXImage(out, null);
             Platform.runLater(() -> {
                 ClipboardContent content = new ClipboardContent();
@@ -914,6 +898,26 @@ public final class ViewerWindow {
                 javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
                 statusBar.setText("Overlay copied");
             });
+        });
+    }
+
+    private interface OverlayUse {
+        void accept(BufferedImage overlay) throws Exception;
+    }
+
+    /** The overlay as shown now, at full resolution, composed on the render thread and used there. */
+    private void withShownOverlay(String failure, OverlayUse use) {
+        ExplainedImage ex = shown.get();
+        PlacedMap heat = shownHeat.get();
+        if (ex == null || heat == null) return;
+        HeatColorizer c = colours;
+        double a = alpha.getValue();
+        renderThread.submit(() -> {
+            try {
+                use.accept(OverlayComposer.compose(ex.image(), heat, c, a));
+            } catch (Exception e) {
+                Platform.runLater(() -> fail(failure + reason(e)));
+            }
         });
     }
 
