@@ -42,7 +42,7 @@ def _draw_marker(img, rng, h, w):
 
 
 def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), meta=None,
-                 lesion_sigma=LESION_SIGMA, mask_level=MASK_LEVEL):
+                 lesion_sigma=LESION_SIGMA):
     """Return (image float32 in [0,1] of shape (h, w), lesion mask bool (h, w)).
 
     If meta is a dict, it receives the lung centres in pixels (y, x) and which lungs hold lesions."""
@@ -115,7 +115,7 @@ def make_phantom(h=256, w=256, positive=False, rng=None, contrast=(0.18, 0.40), 
             blob = np.exp(-0.5 * (((u - lu) / su) ** 2 + ((v - lv) / sv) ** 2))
             blob *= lung_mask
             img += blob * rng.uniform(*contrast)
-            mask |= blob > mask_level  # where the opacity is visibly hazy
+            mask |= blob > MASK_LEVEL  # where the opacity is visibly hazy
 
     # distractors, equally likely in both classes
     if rng.random() < 0.9:
