@@ -34,10 +34,13 @@ final class ViewerSettings {
         }
     }
 
-    void clear() {
+    /** Forgets everything, the node included (tests use a node of their own). */
+    void removeNode() {
         try {
-            prefs.clear();
-        } catch (BackingStoreException e) {
+            Preferences parent = prefs.parent();
+            prefs.removeNode();
+            parent.flush();
+        } catch (BackingStoreException | IllegalStateException e) {
             // as above
         }
     }

@@ -309,6 +309,7 @@ public final class ViewerWindow {
         });
         score.valueProperty().addListener((o, a, b) -> runPass());
         stage.setOnCloseRequest(e -> saveSettings());
+        stage.setOnHidden(e -> releaseModel());
         colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
         colourBar.setImage(Swatches.gradient(colours.colormap(), colours.emphasis(), 256, 12));
     }
@@ -404,7 +405,8 @@ public final class ViewerWindow {
 
     private void showAbout() {
         Alert a = new Alert(Alert.AlertType.INFORMATION, "Grad-CAM Viewer shows where a PyTorch image classifier looks.\n"
-                + "It runs offline; models are TorchScript bundles made by models/tools/export_model.py.");
+                + "It runs offline; models are TorchScript bundles made by models/tools/export_model.py.\n\n"
+                + "Engine: " + dev.gradcamviewer.model.TorchEngine.stateLine());
         a.setTitle("About");
         a.setHeaderText(TITLE);
         a.initOwner(stage);
@@ -418,6 +420,12 @@ public final class ViewerWindow {
         stage.show();
         if (model != null) loadModel(model);
         if (initialImages != null && !initialImages.isEmpty()) openPaths(initialImages);
+    }
+
+    /** Frees the model once the work queued for it is done (the window is gone). */
+    private void releaseModel() {
+        ModelBundle b = bundle.get();
+        if (b != null) engineThread.submit(b::close);
     }
 
     public void loadModel(Path path) {

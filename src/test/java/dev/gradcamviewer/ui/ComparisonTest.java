@@ -7,6 +7,7 @@ import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -30,14 +31,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ComparisonTest {
     private final TestEngine engine = new TestEngine();
     private ViewerWindow window;
+    private ViewerSettings settings;
     private Stage stage;
 
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
         System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        window = new ViewerWindow(stage, engine, new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID()));
+        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
+        window = new ViewerWindow(stage, engine, settings);
         window.open(Fixtures.demoModel(), List.of(Fixtures.root().resolve("models/samples")));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        settings.removeNode();
+        engine.closeAll();
     }
 
     private void openComparison(FxRobot robot) {

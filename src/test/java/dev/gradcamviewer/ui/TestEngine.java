@@ -19,9 +19,19 @@ final class TestEngine implements CamEngine {
     /** Every answer given, in order, to check which ones the viewer has released. */
     final java.util.List<ExplainedImage> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final java.util.List<ModelBundle> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public ModelBundle open(Path model) throws BundleException {
-        return real.open(model);
+        ModelBundle b = real.open(model);
+        opened.add(b);
+        return b;
+    }
+
+    /** Closes every model the viewers under test opened (closing twice is harmless). */
+    void closeAll() {
+        opened.forEach(ModelBundle::close);
+        opened.clear();
     }
 
     @Override

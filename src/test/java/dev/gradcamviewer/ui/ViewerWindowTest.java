@@ -62,8 +62,9 @@ class ViewerWindowTest {
     }
 
     @AfterEach
-    void clearSettings() {
-        settings.clear();
+    void cleanUp() {
+        settings.removeNode();
+        engine.closeAll();
     }
 
     static void waitUntil(BooleanSupplier condition, String what) {

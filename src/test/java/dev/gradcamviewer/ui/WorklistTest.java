@@ -5,6 +5,7 @@ import dev.gradcamviewer.review.Verdict;
 import javafx.scene.control.ComboBox;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -40,6 +41,12 @@ class WorklistTest {
         settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
         window = new ViewerWindow(stage, engine, settings);
         window.open(Fixtures.demoModel(), List.of(Fixtures.root().resolve("models/samples")));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        settings.removeNode();
+        engine.closeAll();
     }
 
     private String shownName() { return window.shownProperty().get().file().getFileName().toString(); }
