@@ -395,14 +395,14 @@ class TappedModel(nn.Module):
         return tuple(outs)
 
 
-def zero_probes(info, taps):
-    return [torch.zeros(info[t]["shape"]) for t in taps]
+def zero_probes(info, taps, dtype=torch.float32):
+    return [torch.zeros(info[t]["shape"], dtype=dtype) for t in taps]
 
 
-def eager_probe_gradients(model, x, taps, info, logits_module, score_fn):
+def eager_probe_gradients(model, x, taps, info, logits_module, score_fn, dtype=torch.float32):
     """Gradients of score_fn(y, logits) w.r.t. each tap's output, from the eager model."""
     wrapper = TappedModel(model, taps, logits_module)
-    probes = [p.requires_grad_(True) for p in zero_probes(info, taps)]
+    probes = [p.requires_grad_(True) for p in zero_probes(info, taps, dtype)]
     outs = wrapper(x, *probes)
     y, logits = outs[0], (outs[1] if logits_module else None)
     grads = torch.autograd.grad(score_fn(y, logits), probes, allow_unused=True)
@@ -584,36 +584,50 @@ def article_gradcam(acts, grads):
 def article_hook_gradients(model, x, tap, activation, logits_module, target, score):
     """Activation and gradient of one tap with the article's hooks (forward hook + full backward
     hook) on a copy whose modules compute out of place. None if the hooks cannot run here."""
+    return article_hooks(model, x, [tap], activation, logits_module, target, score).get(tap)
+
+
+def article_hooks(model, x, taps, activation, logits_module, target, score):
+    """The article's hooks on every tap at once, in one forward and backward pass: tap -> (activation,
+    gradient); empty when the hooks cannot run on this model (a full backward hook refuses a module
+    whose output a parent then changes in place, as torchvision's ResNet does with `out += identity`)."""
     m = copy.deepcopy(model)
     for mod in m.modules():
         if hasattr(mod, "inplace"):
             mod.inplace = False
     store = {}
-    module = m.get_submodule(tap)
-    h1 = module.register_forward_hook(lambda mod, i, o: store.__setitem__("a", o.detach()))
-    h2 = module.register_full_backward_hook(lambda mod, gi, go: store.__setitem__("g", go[0].detach()))
+    handles = []
+    for tap in taps:
+        module = m.get_submodule(tap)
+        handles.append(module.register_forward_hook(lambda mod, i, o, t=tap: store.__setitem__(("a", t), o.detach())))
+        handles.append(module.register_full_backward_hook(lambda mod, gi, go, t=tap: store.__setitem__(("g", t), go[0].detach())))
     captured = {}
-    h3 = m.get_submodule(logits_module).register_forward_hook(
-        lambda mod, i, o: captured.__setitem__("z", i[0])) if logits_module else None
+    if logits_module:
+        handles.append(m.get_submodule(logits_module).register_forward_hook(
+            lambda mod, i, o: captured.__setitem__("z", i[0])))
     try:
         y = m(x.clone().requires_grad_(True))
         s = target_score(y, captured.get("z"), activation, target, score)
         s.backward()
+        failed = False
     except RuntimeError:
-        return None
+        failed = True
     finally:
-        for h in (h1, h2, h3):
-            if h is not None:
-                h.remove()
-    if "g" not in store:
-        return None
-    return store["a"], store["g"]
+        for h in handles:
+            h.remove()
+    if failed:
+        return {}
+    return {t: (store[("a", t)], store[("g", t)]) for t in taps if ("a", t) in store and ("g", t) in store}
 
 
 def write_reference(model, manifest, images, out_dir, log, taps=None, methods=False):
     """Per image: the preprocessed input, prediction, and for each tap (default: all) the article's
     Grad-CAM from eager hooks, from the output and from the logit; with methods=True also the
-    other four methods, each as <stem>.<tap>.<method>.<score>.npy."""
+    other four methods, each as <stem>.<tap>.<method>.<score>.npy.
+
+    Activations, gradients and maps are computed in float64 (a double copy of the model fed the
+    float32 input exactly), so that a float32 implementation can be judged by its own rounding
+    alone; with methods=True the float64 activations and gradients are saved too."""
     os.makedirs(out_dir, exist_ok=True)
     spec, activation = manifest["input"], manifest["output"]["activation"]
     all_taps = [t["name"] for t in manifest["taps"]]
@@ -622,9 +636,11 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
     info = {t["name"]: {"shape": t["shape"]} for t in manifest["taps"]}
     index = {"model": manifest["model"]["name"], "taps": taps, "methods": methods, "images": []}
 
-    def save(name, arr):
-        np.save(os.path.join(out_dir, name), np.asarray(arr, dtype=np.float32))
+    def save(name, arr, dtype=np.float32):
+        np.save(os.path.join(out_dir, name), np.asarray(arr, dtype=dtype))
         return name
+
+    model64 = copy.deepcopy(model).double().eval()
 
     for path in images:
         stem = os.path.splitext(os.path.basename(path))[0]
@@ -645,13 +661,16 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
         for score in ("probability", "logit"):
             if score == "logit" and logits is None and activation != "logits":
                 continue
+            x64 = x.double()
             probe_grads = eager_probe_gradients(
-                model, x, taps, info, logits_module,
-                lambda yy, zz: target_score(yy, zz, activation, target, score))
+                model64, x64, taps, info, logits_module,
+                lambda yy, zz: target_score(yy, zz, activation, target, score), dtype=torch.float64)
             with torch.no_grad():
-                acts = TappedModel(model, taps, logits_module)(x, *zero_probes(info, taps))[2 if logits_module else 1:]
+                acts = TappedModel(model64, taps, logits_module)(
+                    x64, *zero_probes(info, taps, torch.float64))[2 if logits_module else 1:]
+            all_hooked = article_hooks(model64, x64, taps, activation, logits_module, target, score)
             for i, tap in enumerate(taps):
-                hooked = article_hook_gradients(model, x, tap, activation, logits_module, target, score)
+                hooked = all_hooked.get(tap)
                 a, g, source = (hooked[0], hooked[1], "article-hooks") if hooked else (acts[i], probe_grads[i], "eager-probe")
                 cam = article_gradcam(a, g)
                 name = save(f"{stem}.{tap}.gradcam.{score}.npy", cam.numpy())
@@ -662,8 +681,8 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
                              for m, c in reference_cams(a, g).items() if m != "gradcam"}
                     entry["cams"][tap][score]["methods"] = files
                     # the tensors the maps were made from, so that methods can be checked on equal inputs
-                    entry["cams"][tap][score]["activations"] = save(f"{stem}.{tap}.{score}.activations.npy", a.numpy())
-                    entry["cams"][tap][score]["gradients"] = save(f"{stem}.{tap}.{score}.gradients.npy", g.numpy())
+                    entry["cams"][tap][score]["activations"] = save(f"{stem}.{tap}.{score}.activations.npy", a.numpy(), np.float64)
+                    entry["cams"][tap][score]["gradients"] = save(f"{stem}.{tap}.{score}.gradients.npy", g.numpy(), np.float64)
         index["images"].append(entry)
         log(f"reference: {path}: target {target}, p = {probs.numpy().round(4).tolist()}")
     with open(os.path.join(out_dir, "reference.json"), "w") as f:

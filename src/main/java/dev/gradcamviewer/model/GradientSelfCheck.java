@@ -12,7 +12,7 @@ public final class GradientSelfCheck {
     /** Largest accepted max|g32 - g64| relative to max|g64|; float32 rounding gives about 1e-6. */
     public static final double TOLERANCE = 1e-3;
 
-    public enum Outcome { PASSED, PASSED_WITH_ONEDNN_OFF, FAILED }
+    public enum Outcome { PASSED, PASSED_WITH_ONEDNN_OFF, PASSED_WITH_ONEDNN_CHOSEN_OFF, FAILED }
 
     public record Report(Outcome outcome, List<String> findings) {
         public boolean camsAllowed() { return outcome != Outcome.FAILED; }
@@ -21,6 +21,7 @@ public final class GradientSelfCheck {
             return switch (outcome) {
                 case PASSED -> "gradient self-check passed";
                 case PASSED_WITH_ONEDNN_OFF -> "gradient self-check failed with oneDNN on and passed with it off; oneDNN is off";
+                case PASSED_WITH_ONEDNN_CHOSEN_OFF -> "gradient self-check passed with oneDNN off, as chosen (-Dgradcam.onednn=off)";
                 case FAILED -> "gradient self-check failed even with oneDNN off: this machine's libtorch computes wrong"
                         + " gradients, so CAMs are not shown (predictions still work)";
             };
@@ -50,6 +51,13 @@ public final class GradientSelfCheck {
                     Double.isNaN(err) ? "NaN" : String.format("%.2e", err), ok ? "ok" : "WRONG"));
         }
         return all;
+    }
+
+    /** The check when oneDNN was switched off before it ran (by the user's choice). */
+    public static Report runWithOneDnnOff(ConvGradient gradient, List<ConvCase> cases) {
+        List<String> findings = new ArrayList<>();
+        if (agrees(gradient, cases, findings, "oneDNN off (chosen)")) return new Report(Outcome.PASSED_WITH_ONEDNN_CHOSEN_OFF, findings);
+        return new Report(Outcome.FAILED, findings);
     }
 
     public static Report run(ConvGradient gradient, List<ConvCase> cases, Runnable disableOneDnn) {

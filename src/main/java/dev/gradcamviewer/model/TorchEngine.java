@@ -19,6 +19,11 @@ import java.util.Random;
 public final class TorchEngine {
     private static final Logger LOG = LoggerFactory.getLogger(TorchEngine.class);
     private static GradientSelfCheck.Report report;
+    /**
+     * {@code -Dgradcam.onednn=off} runs with oneDNN off from the start, as the guard does on CPUs
+     * where the self-check finds its gradients wrong (default {@code auto}: the self-check decides).
+     */
+    public static final String ONEDNN_PROPERTY = "gradcam.onednn";
 
     static {
         // Must be set before DJL starts: with it DJL never opens a socket (no downloads, no telemetry).
@@ -28,9 +33,17 @@ public final class TorchEngine {
 
     private TorchEngine() { }
 
+    private static boolean started;
+
     /** Starts the engine (unpacking libtorch from its jar on the first run). */
     public static synchronized Engine engine() {
-        return Engine.getEngine("PyTorch");
+        Engine e = Engine.getEngine("PyTorch");
+        if (!started) {
+            started = true;
+            GlobalContext.setNnpack(false);
+            describe();
+        }
+        return e;
     }
 
     public static String libtorchVersion() {
@@ -41,27 +54,61 @@ public final class TorchEngine {
     public static synchronized GradientSelfCheck.Report gradientCheck() {
         if (report == null) {
             engine();
-            report = GradientSelfCheck.run(TorchEngine::convInputGradient, ConvCase.KNOWN_BAD, () -> {
-                LOG.warn("float32 convolution gradients disagree with float64: switching oneDNN off");
-                OneDnnSwitch.setEnabled(false);
-            });
-            report.findings().forEach(f -> LOG.info("gradient self-check: {}", f));
+            if ("off".equalsIgnoreCase(System.getProperty(ONEDNN_PROPERTY, "auto"))) {
+                GlobalContext.setOneDnn(false);
+                report = GradientSelfCheck.runWithOneDnnOff(TorchEngine::convInputGradient, ConvCase.KNOWN_BAD);
+            } else {
+                report = GradientSelfCheck.run(TorchEngine::convInputGradient, ConvCase.KNOWN_BAD, () -> GlobalContext.setOneDnn(false));
+            }
+            report.findings().forEach(f -> LOG.debug("gradient self-check: {}", f));
             if (report.camsAllowed()) LOG.info(report.summary());
             else LOG.error(report.summary());
+            describe();
         }
         return report;
     }
 
+    private static volatile String state = "the engine has not started yet";
+
+    /** One line on the engine's state for an About box; never waits for the engine. */
+    public static String stateLine() {
+        return state;
+    }
+
+    private static void describe() {
+        String check = report == null ? "gradient self-check not run yet" : switch (report.outcome()) {
+            case PASSED -> "gradient self-check passed";
+            case PASSED_WITH_ONEDNN_OFF -> "switched off because float32 convolution gradients were wrong with it on";
+            case PASSED_WITH_ONEDNN_CHOSEN_OFF -> "off as chosen with -D" + ONEDNN_PROPERTY + "=off";
+            case FAILED -> "gradient self-check failed: CAMs are refused";
+        };
+        state = String.format("libtorch %s; oneDNN %s (%s); NNPACK %s", Engine.getEngine("PyTorch").getVersion(),
+                GlobalContext.oneDnn() ? "on" : "off", check, GlobalContext.nnpack() ? "on" : "off");
+    }
+
     public static synchronized boolean oneDnnEnabled() {
         engine();
-        return OneDnnSwitch.isEnabled();
+        return GlobalContext.oneDnn();
+    }
+
+    public static synchronized boolean nnpackEnabled() {
+        engine();
+        return GlobalContext.nnpack();
     }
 
     /** For tests: switch oneDNN back on and forget the verdict. */
     static synchronized void resetForTest(boolean oneDnn) {
         engine();
-        OneDnnSwitch.setEnabled(oneDnn);
+        GlobalContext.setOneDnn(oneDnn);
         report = null;
+    }
+
+    /** For tests: run on one engine path as if the self-check had chosen it. */
+    static synchronized void forceForTest(boolean oneDnn) {
+        engine();
+        GlobalContext.setOneDnn(oneDnn);
+        report = new GradientSelfCheck.Report(GradientSelfCheck.Outcome.PASSED,
+                java.util.List.of("forced by a test: oneDNN " + (oneDnn ? "on" : "off")));
     }
 
     static synchronized double[] convInputGradient(ConvCase c, boolean doublePrecision) {

@@ -1,51 +1,89 @@
 package dev.gradcamviewer.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gradcamviewer.Fixtures;
+import dev.gradcamviewer.cam.GradCam;
+import dev.gradcamviewer.cam.LayerData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The self-check against the real libtorch. Where libtorch 2.7.1's oneDNN path gives wrong float32
- * convolution input gradients (seen on some AVX-512 CPUs), the check must find it and fix it by
- * switching oneDNN off; on a CPU without the bug it must pass with oneDNN on and off alike.
+ * The self-check against the real libtorch, asserting only what holds on every CPU: its verdict for
+ * each shape agrees with the float32 and float64 gradients it compared, the path it leaves in force
+ * gives right gradients for all its shapes, and the demo model's CAM computed on that path equals
+ * the reference. Whether a shape that fails with oneDNN on also spoils a given model's CAM differs
+ * between CPUs (on an AMD EPYC all three shapes fail while the demo's own CAM stays right), so that
+ * is not asserted.
  */
 class GradientGuardOnThisMachineTest {
-    private static double worstError() {
-        double worst = 0;
-        for (ConvCase c : ConvCase.KNOWN_BAD) {
-            double err = GradientSelfCheck.relativeError(TorchEngine.convInputGradient(c, false), TorchEngine.convInputGradient(c, true));
-            worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : Math.max(worst, err);
-        }
-        return worst;
-    }
-
     @AfterAll
     static void leaveTheGuardInForce() {
-        TorchEngine.resetForTest(true);
-        TorchEngine.gradientCheck();
+        EnginePaths.restoreGuard();
     }
 
     @Test
-    void findsAndFixesWrongGradientsOrPassesBothWays() {
-        TorchEngine.resetForTest(true);
-        double withOneDnn = worstError();
-        GradientSelfCheck.Report report = TorchEngine.gradientCheck();
+    void verdictPerShapeAndTheGuardedPathIsRight() {
+        String chosen = System.clearProperty(TorchEngine.ONEDNN_PROPERTY); // the guard's own decision, whatever the run chose
+        GradientSelfCheck.Report report;
+        try {
+            TorchEngine.resetForTest(true);
+            report = TorchEngine.gradientCheck();
+        } finally {
+            if (chosen != null) System.setProperty(TorchEngine.ONEDNN_PROPERTY, chosen);
+        }
         report.findings().forEach(System.out::println);
-        System.out.printf("worst relative error with oneDNN on: %.3g; outcome %s%n", withOneDnn, report.outcome());
         assertTrue(report.camsAllowed(), report.summary());
-        if (withOneDnn > GradientSelfCheck.TOLERANCE) {
-            assertEquals(GradientSelfCheck.Outcome.PASSED_WITH_ONEDNN_OFF, report.outcome());
-            assertFalse(TorchEngine.oneDnnEnabled());
-            assertTrue(worstError() <= GradientSelfCheck.TOLERANCE, "the guard must make the gradients right");
-        } else {
+        List<String> onFindings = report.findings().subList(0, ConvCase.KNOWN_BAD.size());
+        boolean allOkWithOneDnn = onFindings.stream().allMatch(f -> f.endsWith("-> ok"));
+        for (int i = 0; i < ConvCase.KNOWN_BAD.size(); i++) {
+            String f = onFindings.get(i);
+            assertTrue(f.startsWith("oneDNN on, " + ConvCase.KNOWN_BAD.get(i).label()), f);
+            assertEquals(f.endsWith("-> ok"), verdictFromError(f), "the verdict must follow the error it reports: " + f);
+        }
+        if (allOkWithOneDnn) {
             assertEquals(GradientSelfCheck.Outcome.PASSED, report.outcome());
             assertTrue(TorchEngine.oneDnnEnabled());
-            TorchEngine.resetForTest(false);
-            assertFalse(TorchEngine.oneDnnEnabled());
-            assertTrue(worstError() <= GradientSelfCheck.TOLERANCE, "float32 gradients without oneDNN must be right too");
+        } else {
+            assertEquals(GradientSelfCheck.Outcome.PASSED_WITH_ONEDNN_OFF, report.outcome());
+            assertTrue(!TorchEngine.oneDnnEnabled(), "a shape failed with oneDNN on, so the guard must have switched it off");
+            assertEquals(2 * ConvCase.KNOWN_BAD.size(), report.findings().size());
         }
+        for (ConvCase c : ConvCase.KNOWN_BAD) {
+            double err = GradientSelfCheck.relativeError(TorchEngine.convInputGradient(c, false), TorchEngine.convInputGradient(c, true));
+            System.out.printf("on the guarded path (oneDNN %s), %s: relative error %.3g%n", TorchEngine.oneDnnEnabled() ? "on" : "off", c.label(), err);
+            assertTrue(err <= GradientSelfCheck.TOLERANCE, "the guarded path must give right gradients for " + c.label() + ": " + err);
+        }
+    }
+
+    @Test
+    void demoCamOnTheGuardedPathEqualsTheReference() throws Exception {
+        EnginePaths.restoreGuard();
+        try (ModelBundle b = ModelBundle.open(Fixtures.demoModel())) {
+            String layer = b.manifest().defaultLayer();
+            for (JsonNode image : Fixtures.demoReference()) {
+                float[] input = Fixtures.demoArray(image.get("input").asText()).data();
+                TapTensors t;
+                try (PassResult r = b.explain(input, image.get("target").asInt(), Score.LOGIT, List.of(layer))) {
+                    t = r.tap(layer);
+                }
+                float[] cam = new GradCam().compute(new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width())).values();
+                float[] ref = Fixtures.demoArray(image.get("cams").get(layer).get("logit").get("file").asText()).data();
+                double max = 0;
+                for (int i = 0; i < ref.length; i++) max = Double.isNaN(cam[i]) ? Double.POSITIVE_INFINITY : Math.max(max, Math.abs(ref[i] - cam[i]));
+                assertTrue(max <= 1e-4, image.get("file").asText() + ": the guarded CAM differs from the reference by " + max);
+            }
+        }
+    }
+
+    /** The verdict a finding's own number implies. */
+    private static boolean verdictFromError(String finding) {
+        String number = finding.replaceAll(".*relative error (\\S+) ->.*", "$1");
+        if (number.equals("NaN")) return false;
+        return Double.parseDouble(number) <= GradientSelfCheck.TOLERANCE;
     }
 }
