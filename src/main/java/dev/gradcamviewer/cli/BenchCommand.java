@@ -30,7 +30,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
 
-@Command(name = "bench", description = "Print median timings: forward, forward+backward (all taps, default tap only, plain), and rendering a cached map to a 2048x2048 overlay.")
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = "Print median timings: forward, forward+backward (all taps, default tap only, plain), and rendering a cached map to a 2048x2048 overlay.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")
     Path model;

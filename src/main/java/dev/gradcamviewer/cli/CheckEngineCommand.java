@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "check-engine", description = "Run the gradient self-check and print what it found; exit 1 if CAMs would be refused.")
+@Command(name = "check-engine", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = "Run the gradient self-check and print what it found; exit 1 if CAMs would be refused.")
 final class CheckEngineCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "explain", description = {
+@Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = {
         "Write a heatmap overlay PNG per image and layer at the original's resolution (<stem>.<layer>.<method>.png),",
         "with --raw the low-resolution map as .npy, and summary.csv. Exit code 1 if any image failed."})
 final class ExplainCommand implements Callable<Integer> {
@@ -148,7 +148,7 @@ final class ExplainCommand implements Callable<Integer> {
             // not a number: fall through to the message
         }
         throw new IllegalArgumentException("unknown target '" + target + "': give auto, a label (" + String.join(", ", labels.subList(0, Math.min(5, labels.size())))
-                + (labels.size() > 5 ? ", …" : "") + ") or its number");
+                + (labels.size() > 5 ? ", ..." : "") + ") or its number");
     }
 
     static Score parseScore(String s) {

@@ -4,10 +4,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code gradcam-viewer} command line; without a command the viewer opens instead (see Main). */
-@Command(name = "gradcam-viewer", mixinStandardHelpOptions = true, version = "Grad-CAM Viewer 0.1",
+@Command(name = "gradcam-viewer", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class,
         description = "Shows where a PyTorch image classifier looks. Without a command, opens the viewer.",
         subcommands = {LayersCommand.class, PredictCommand.class, ExplainCommand.class, CheckEngineCommand.class, BenchCommand.class, SelfTestCommand.class})
 public final class GradcamCommand implements Runnable {
+    /** The pom's version, as the About box and the installers show it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Grad-CAM Viewer " + dev.gradcamviewer.app.AppVersion.get()};
+        }
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

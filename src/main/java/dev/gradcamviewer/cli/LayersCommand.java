@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "layers", description = "Print the model's layer tree; '*' marks layers that can be explained.")
+@Command(name = "layers", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = "Print the model's layer tree; '*' marks layers that can be explained.")
 final class LayersCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")
     Path model;

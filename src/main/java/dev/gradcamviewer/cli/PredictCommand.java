@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "predict", description = "Print one CSV line per image: file, predicted label, its probability, every label's probability.")
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = "Print one CSV line per image: file, predicted label, its probability, every label's probability.")
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")
     Path model;

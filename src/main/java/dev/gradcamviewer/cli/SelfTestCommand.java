@@ -15,12 +15,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "selftest", description = "Load the bundled model, run the gradient self-check and one CAM on a bundled sample; print a report; exit 0 if all is well, 1 if not.")
+@Command(name = "selftest", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = "Load the bundled model, run the gradient self-check and one CAM on a bundled sample; print a report; exit 0 if all is well, 1 if not.")
 final class SelfTestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean ok = true;
-        System.out.printf(Locale.ROOT, "Grad-CAM Viewer %s, Java %s (%s), %s %s%n", version(), System.getProperty("java.version"),
+        System.out.printf(Locale.ROOT, "Grad-CAM Viewer %s, Java %s (%s), %s %s%n", dev.gradcamviewer.app.AppVersion.get(), System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"));
         try {
             long t0 = System.nanoTime();
@@ -36,7 +36,7 @@ final class SelfTestCommand implements Callable<Integer> {
             Path sample = BundledFiles.firstSample().orElseThrow(() -> new IllegalStateException("the bundled sample images are missing"));
             t0 = System.nanoTime();
             try (ModelBundle bundle = ModelBundle.open(modelPath)) {
-                System.out.printf(Locale.ROOT, "model %s (%s, sha256 %s…) loaded in %d ms%n", bundle.name(), modelPath.getFileName(),
+                System.out.printf(Locale.ROOT, "model %s (%s, sha256 %s...) loaded in %d ms%n", bundle.name(), modelPath.getFileName(),
                         bundle.sha256().substring(0, 12), ms(t0));
                 t0 = System.nanoTime();
                 try (ExplainedImage ex = new Explainer(bundle).explain(sample, -1, Score.LOGIT, null)) {
@@ -60,8 +60,4 @@ final class SelfTestCommand implements Callable<Integer> {
 
     private static long ms(long start) { return (System.nanoTime() - start) / 1_000_000; }
 
-    private static String version() {
-        String v = SelfTestCommand.class.getPackage().getImplementationVersion();
-        return v == null ? "(development build)" : v;
-    }
 }

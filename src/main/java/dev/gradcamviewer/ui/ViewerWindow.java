@@ -408,7 +408,7 @@ public final class ViewerWindow {
                 + "It runs offline; models are TorchScript bundles made by models/tools/export_model.py.\n\n"
                 + "Engine: " + dev.gradcamviewer.model.TorchEngine.stateLine());
         a.setTitle("About");
-        a.setHeaderText(TITLE);
+        a.setHeaderText(TITLE + " " + dev.gradcamviewer.app.AppVersion.get());
         a.initOwner(stage);
         a.show();
     }

@@ -42,6 +42,24 @@ class CliTest {
     private String err() { return err.toString(StandardCharsets.UTF_8); }
 
     @Test
+    void versionIsThePomsWithoutSnapshot() {
+        assertEquals(0, GradcamCommand.execute("--version"));
+        String expected = System.getProperty("gradcam.expected.version");
+        assertEquals("Grad-CAM Viewer " + expected, out().strip());
+        assertFalse(out().contains("SNAPSHOT"), out());
+        assertEquals(expected, dev.gradcamviewer.app.AppVersion.get());
+    }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        for (String command : List.of("layers", "predict", "explain", "check-engine", "bench", "selftest")) {
+            out.reset();
+            assertEquals(0, GradcamCommand.execute(command, "--help"), command + ": " + err());
+            assertTrue(out().startsWith("Usage: gradcam-viewer " + command), command + ": " + out());
+        }
+    }
+
+    @Test
     void layersMarksTappedLayersAndTheDefault() {
         assertEquals(0, GradcamCommand.execute("layers"));
         String text = out();

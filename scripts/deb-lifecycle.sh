@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The .deb's life on this machine, as an administrator lives it: install with apt (dependencies
+# resolved), check dpkg's status, run the self-test as an unprivileged user with an empty home,
+# reinstall, purge, and check that nothing of it is left and apt reports nothing broken.
+# Needs root (it installs a package); usage: deb-lifecycle.sh PATH_TO_DEB
+set -euo pipefail
+deb=$(readlink -f "$1")
+fail() { echo "deb-lifecycle: FAILED: $*" >&2; exit 1; }
+step() { echo "-- $*"; }
+owned=(/opt/gradcam-viewer /usr/bin/gradcam-viewer /usr/share/applications/gradcam-viewer.desktop
+       /usr/share/icons/hicolor/256x256/apps/gradcam-viewer.png /usr/share/icons/hicolor/scalable/apps/gradcam-viewer.svg
+       /usr/share/doc/gradcam-viewer)
+
+step "package: $(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version), $(du -h "$deb" | cut -f1)"
+if dpkg-deb -I "$deb" | grep -qE '^ +[0-9]+ bytes, +[0-9]+ lines +\*? *(preinst|postinst|prerm|postrm) '; then
+  fail "the package has maintainer scripts; it should need none"
+fi
+step "menu directory /etc/xdg/menus: $([ -d /etc/xdg/menus ] && echo present || echo absent)"
+dpkg -s gradcam-viewer >/dev/null 2>&1 && { step "removing an earlier installation"; apt-get purge -y -qq gradcam-viewer >/dev/null; }
+
+step "apt-get install ./$(basename "$deb")"
+apt-get update -qq >/dev/null 2>&1 || true
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null || fail "apt-get install"
+status=$(dpkg -s gradcam-viewer | sed -n 's/^Status: //p')
+step "dpkg -s: $status"
+[ "$status" = "install ok installed" ] || fail "status is '$status'"
+for f in "${owned[@]}"; do [ -e "$f" ] || fail "$f is missing after installation"; done
+[ "$(readlink /usr/bin/gradcam-viewer)" = /opt/gradcam-viewer/bin/gradcam-viewer ] || fail "/usr/bin/gradcam-viewer is not the link"
+step "files outside /opt:"
+dpkg -L gradcam-viewer | grep -v '^/opt' | sed 's/^/     /'
+
+step "gradcam-viewer --version, and selftest as 'nobody' with an empty home (from the PATH)"
+home=$(mktemp -d)
+chown nobody "$home"
+runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" gradcam-viewer --version \
+  || fail "--version"
+runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" gradcam-viewer selftest \
+  || fail "self-test as an unprivileged user"
+rm -rf "$home"
+
+step "apt-get install --reinstall"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "$deb" >/dev/null || fail "reinstall"
+[ "$(dpkg -s gradcam-viewer | sed -n 's/^Status: //p')" = "install ok installed" ] || fail "status after reinstall"
+
+step "apt-get purge"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq gradcam-viewer >/dev/null || fail "purge"
+left=()
+for f in "${owned[@]}"; do [ -e "$f" ] || [ -L "$f" ] && left+=("$f"); done
+[ ${#left[@]} = 0 ] || fail "left after purge: ${left[*]}"
+dpkg -l gradcam-viewer 2>/dev/null | grep -q '^[a-z][a-z] *gradcam-viewer' && fail "dpkg still lists the package"
+audit=$(dpkg --audit)
+[ -z "$audit" ] || fail "dpkg --audit: $audit"
+apt-get check -qq >/dev/null || fail "apt-get check reports broken packages"
+step "nothing left; dpkg --audit and apt-get check are clean"
+echo "deb-lifecycle: passed"
