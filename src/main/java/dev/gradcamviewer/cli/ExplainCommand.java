@@ -6,7 +6,7 @@ import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
-import dev.gradcamviewer.imaging.AtomicFiles;
+import dev.gradcamviewer.files.AtomicFile;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.Npy;
@@ -102,8 +102,8 @@ final class ExplainCommand implements Callable<Integer> {
                         } else {
                             String base = stem + "." + layer + "." + cam.id();
                             var overlay = OverlayComposer.compose(ex.image(), ex.placed(layer, cam, place), colours, alpha);
-                            AtomicFiles.write(out.resolve(base + ".png"), o -> ImageIO.write(overlay, "png", o));
-                            if (raw) AtomicFiles.write(out.resolve(base + ".npy"), o -> Npy.write(o, new int[] {map.height(), map.width()}, map.values()));
+                            AtomicFile.write(out.resolve(base + ".png"), o -> ImageIO.write(overlay, "png", o));
+                            if (raw) AtomicFile.write(out.resolve(base + ".npy"), o -> Npy.write(o, new int[] {map.height(), map.width()}, map.values()));
                         }
                         long ms = (System.nanoTime() - start) / 1_000_000;
                         summary.add(String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(p.predictedLabel()),
@@ -119,7 +119,7 @@ final class ExplainCommand implements Callable<Integer> {
                 }
             }
             String text = String.join("\n", summary) + "\n";
-            AtomicFiles.write(out.resolve("summary.csv"), o -> o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            AtomicFile.write(out.resolve("summary.csv"), o -> o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         return failed == 0 ? 0 : 1;
     }

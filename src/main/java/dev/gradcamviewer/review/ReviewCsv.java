@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Exports verdicts as CSV (RFC 4180 quoting), written whole or not at all. */
 public final class ReviewCsv {
-    static final String HEADER = "image,image_sha256,verdict,note,time,model,model_sha256,layer,method,target";
+    static final String HEADER = "image,image_sha256,verdict,note,time,model,model_sha256,layer,method,target,reviewer";
 
     private ReviewCsv() { }
 
@@ -15,13 +15,14 @@ public final class ReviewCsv {
         StringBuilder sb = new StringBuilder(HEADER).append("\r\n");
         for (ReviewEntry e : entries) {
             sb.append(String.join(",", q(e.image()), q(e.imageSha256()), q(e.verdict() == null ? "" : e.verdict().id()), q(e.note()),
-                    q(e.time()), q(e.modelName()), q(e.modelSha256()), q(e.layer()), q(e.method()), q(e.target()))).append("\r\n");
+                    q(e.time()), q(e.modelName()), q(e.modelSha256()), q(e.layer()), q(e.method()), q(e.target()), q(e.reviewer()))).append("\r\n");
         }
         return sb.toString();
     }
 
     public static void write(List<ReviewEntry> entries, Path target) throws IOException {
-        AtomicWrite.write(target, text(entries).getBytes(StandardCharsets.UTF_8), tmp -> { });
+        byte[] bytes = text(entries).getBytes(StandardCharsets.UTF_8);
+        dev.gradcamviewer.files.AtomicFile.write(target, out -> out.write(bytes));
     }
 
     private static String q(String s) {

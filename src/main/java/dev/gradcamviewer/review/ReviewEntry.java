@@ -1,9 +1,39 @@
 package dev.gradcamviewer.review;
 
+import java.net.InetAddress;
+
 /**
  * One image's review: which file (name relative to the reviewed folder, and its SHA-256 so that a
- * changed file is noticed), the verdict and note, when, and what the reviewer was shown (model
- * name and SHA-256, layer, method, target label).
+ * changed file is noticed), the verdict and note, when (UTC, ISO-8601), what the reviewer was shown
+ * (model name and SHA-256, layer, method, target label) and who recorded it (user@host).
  */
 public record ReviewEntry(String image, String imageSha256, Verdict verdict, String note, String time,
-                          String modelName, String modelSha256, String layer, String method, String target) { }
+                          String modelName, String modelSha256, String layer, String method, String target,
+                          String reviewer) {
+
+    /** This process's reviewer: the account name and the machine's name. */
+    public static String currentReviewer() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return System.getProperty("user.name", "unknown") + "@" + host;
+    }
+
+    /** The same decision recorded at the same moment by the same person. */
+    boolean sameRecord(ReviewEntry o) {
+        return java.util.Objects.equals(time, o.time) && java.util.Objects.equals(reviewer, o.reviewer)
+                && verdict == o.verdict && java.util.Objects.equals(note, o.note) && java.util.Objects.equals(imageSha256, o.imageSha256);
+    }
+
+    /** Whether this says something other than {@code o} does (verdict or note). */
+    boolean differsFrom(ReviewEntry o) {
+        return verdict != o.verdict || !java.util.Objects.equals(note == null ? "" : note, o.note == null ? "" : o.note);
+    }
+
+    String who() { return reviewer == null || reviewer.isBlank() ? "someone" : reviewer; }
+
+    String verdictText() { return verdict == null ? "no verdict" : verdict.id(); }
+}

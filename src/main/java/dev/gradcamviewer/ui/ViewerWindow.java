@@ -6,7 +6,7 @@ import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
-import dev.gradcamviewer.imaging.AtomicFiles;
+import dev.gradcamviewer.files.AtomicFile;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.ImageDecoder;
@@ -609,7 +609,15 @@ public final class ViewerWindow {
     private boolean record(WorkItem item, Verdict verdict, String note, String what) {
         try {
             if (item.sha256 == null) item.sha256 = dev.gradcamviewer.review.FileDigest.sha256(item.file);
-            reviews.put(entryFor(item, verdict, note));
+            List<String> notices = reviews.put(entryFor(item, verdict, note));
+            if (!notices.isEmpty()) {
+                // another viewer saved verdicts in this folder meanwhile: show them, and say so
+                for (WorkItem w : work.values()) reviews.get(w.key).ifPresent(r -> {
+                    w.verdict.set(r.verdict());
+                    w.note.set(r.note() == null ? "" : r.note());
+                });
+                inform(String.join("\n", notices));
+            }
         } catch (Exception e) {
             fail("The " + what + " was not saved: " + reason(e));
             return false;
@@ -625,7 +633,7 @@ public final class ViewerWindow {
         String targetLabel = ex == null || b == null ? "" : b.labels().get(ex.pass().target());
         return new ReviewEntry(item.key, item.sha256, verdict, note, java.time.Instant.now().toString(),
                 b == null ? "" : b.name(), b == null ? "" : b.sha256(), layer == null ? "" : layer,
-                method.getValue().id(), targetLabel);
+                method.getValue().id(), targetLabel, ReviewEntry.currentReviewer());
     }
 
     private WorkItem currentItem() {
@@ -846,7 +854,7 @@ public final class ViewerWindow {
         BufferedImage img = SwingFXUtils.fromFXImage(snap, null);
         renderThread.submit(() -> {
             try {
-                AtomicFiles.write(target, o -> ImageIO.write(img, "png", o));
+                AtomicFile.write(target, o -> ImageIO.write(img, "png", o));
                 Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
             } catch (Exception e) {
                 Platform.runLater(() -> fail("Could not export the grid: " + reason(e)));
@@ -892,7 +900,7 @@ public final class ViewerWindow {
     /** Writes the full-resolution overlay (whole or not at all). */
     public void exportOverlay(Path target) {
         withShownOverlay("Could not export the overlay: ", out -> {
-            AtomicFiles.write(target, o -> ImageIO.write(out, "png", o));
+            AtomicFile.write(target, o -> ImageIO.write(out, "png", o));
             Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
         });
     }
@@ -951,6 +959,17 @@ public final class ViewerWindow {
             Notifications.create().title(TITLE).text(text).owner(stage).hideAfter(javafx.util.Duration.seconds(8)).showWarning();
         } catch (RuntimeException e) {
             // a notification is a courtesy: the status bar already says it
+        }
+    }
+
+    /** Something the user should know that is not a failure (others' verdicts arriving). */
+    private void inform(String text) {
+        message.set(text);
+        statusBar.setText(text.lines().findFirst().orElse(text));
+        try {
+            Notifications.create().title(TITLE).text(text).owner(stage).hideAfter(javafx.util.Duration.seconds(10)).showInformation();
+        } catch (RuntimeException e) {
+            // as in fail()
         }
     }
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReviewStoreTest {
     static ReviewEntry entry(String image, Verdict v, String note) {
-        return new ReviewEntry(image, "ab12", v, note, "2026-11-28T12:00:00Z", "demo", "5aec", "base_model.4", "gradcam", "Pneumonia");
+        return new ReviewEntry(image, "ab12", v, note, "2026-11-28T12:00:00Z", "demo", "5aec", "base_model.4", "gradcam", "Pneumonia", "tester@test");
     }
 
     @Test
@@ -98,6 +98,111 @@ class ReviewStoreTest {
             if (!store.entries().isEmpty()) readable++;
         }
         assertTrue(readable >= 5, "the writer saved verdicts before it was killed");
+    }
+
+    /** Three reviewers' processes saving at once into one folder: every verdict survives, current or in history. */
+    @Test
+    void severalProcessesWritingAtOnceLoseNothing(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(ReviewLocation.FILE_NAME);
+        int count = 40;
+        List<Process> writers = new java.util.ArrayList<>();
+        for (String name : List.of("ann", "bob", "cyd")) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), SharedWriterMain.class.getName(), file.toString(), name, "" + count)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            writers.add(p);
+        }
+        for (Process p : writers) assertEquals("ready", new BufferedReader(new InputStreamReader(p.getInputStream())).readLine());
+        for (Process p : writers) {
+            p.getOutputStream().write("go\n".getBytes());
+            p.getOutputStream().flush();
+        }
+        for (Process p : writers) {
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+        }
+        ReviewStore store = ReviewStore.open(file);
+        assertNull(store.setAsideMessage());
+        java.util.Set<String> notes = new java.util.HashSet<>();
+        for (ReviewEntry e : store.entries()) {
+            notes.add(e.note());
+            store.history(e.image()).forEach(h -> notes.add(h.note()));
+        }
+        for (String name : List.of("ann", "bob", "cyd")) {
+            for (int i = 0; i < count; i++) assertTrue(notes.contains(name + " " + i), name + "'s verdict " + i + " was lost");
+        }
+        assertEquals(3 * count / 2 + 5, store.entries().size());
+    }
+
+    @Test
+    void twoWindowsOnOneFolderMergeAndSayWhatArrived(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(ReviewLocation.FILE_NAME);
+        ReviewStore first = ReviewStore.open(file);
+        ReviewStore second = ReviewStore.open(file);
+        first.put(by("a.png", Verdict.AGREE, "2026-11-28T12:00:00Z", "ann@ws1"));
+        List<String> notices = second.put(by("b.png", Verdict.DISAGREE, "2026-11-28T12:01:00Z", "bob@ws2"));
+        assertEquals(List.of("ann@ws1 recorded agree for a.png."), notices);
+        notices = second.put(by("a.png", Verdict.UNSURE, "2026-11-28T12:02:00Z", "bob@ws2"));
+        assertTrue(notices.get(0).contains("replaces ann@ws1's (agree)"), notices.toString());
+        notices = first.put(by("c.png", Verdict.AGREE, "2026-11-28T12:03:00Z", "ann@ws1"));
+        assertTrue(notices.stream().anyMatch(n -> n.contains("bob@ws2's newer verdict on a.png (unsure)")), notices.toString());
+        ReviewStore again = ReviewStore.open(file);
+        assertEquals(Verdict.UNSURE, again.get("a.png").orElseThrow().verdict());
+        assertEquals(List.of(Verdict.AGREE), again.history("a.png").stream().map(ReviewEntry::verdict).toList());
+        assertEquals(3, again.entries().size());
+    }
+
+    static ReviewEntry by(String image, Verdict v, String time, String reviewer) {
+        return new ReviewEntry(image, "ab12", v, "", time, "demo", "5aec", "base_model.4", "gradcam", "Pneumonia", reviewer);
+    }
+
+    @Test
+    void savingKeepsTheFilesModeAndGroupAndANewFileFollowsTheUmask(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(ReviewLocation.FILE_NAME);
+        Path probe = Files.createFile(dir.resolve("probe"));
+        ReviewStore.open(file).put(entry("a.png", Verdict.AGREE, ""));
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(file), "a new file gets the umask's mode");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        ReviewStore.open(file).put(entry("b.png", Verdict.AGREE, ""));
+        assertEquals("rw-rw-r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(Files.readAttributes(probe, java.nio.file.attribute.PosixFileAttributes.class).group(),
+                Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class).group());
+    }
+
+    @Test
+    void aSymlinkedReviewFileIsWrittenThrough(@TempDir Path dir) throws Exception {
+        Path team = Files.createDirectories(dir.resolve("team"));
+        Path shared = team.resolve("shared-review.json");
+        Path folder = Files.createDirectories(dir.resolve("scans"));
+        Path link = Files.createSymbolicLink(folder.resolve(ReviewLocation.FILE_NAME), Path.of("../team/shared-review.json"));
+        ReviewStore.open(link).put(entry("a.png", Verdict.AGREE, ""));
+        ReviewStore.open(link).put(entry("b.png", Verdict.DISAGREE, ""));
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertEquals(2, ReviewStore.open(shared).entries().size());
+    }
+
+    @Test
+    void unknownFieldsAreKeptAndANewerVersionIsReadOnly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(ReviewLocation.FILE_NAME);
+        Files.writeString(file, "{\"format\": \"gradcam-viewer-review\", \"version\": 2, \"site\": \"ward 3\", \"entries\": ["
+                + "{\"image\": \"a.png\", \"verdict\": \"AGREE\", \"time\": \"2026-11-28T12:00:00Z\", \"initials\": \"AB\"}]}");
+        ReviewStore store = ReviewStore.open(file);
+        assertNull(store.setAsideMessage());
+        assertEquals(Verdict.AGREE, store.get("a.png").orElseThrow().verdict());
+        store.put(entry("b.png", Verdict.DISAGREE, ""));
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"site\" : \"ward 3\""), text);
+        assertTrue(text.contains("\"initials\" : \"AB\""), text);
+
+        Path newer = dir.resolve("newer.json");
+        String newerText = "{\"format\": \"gradcam-viewer-review\", \"version\": 3, \"entries\": [{\"image\": \"a.png\", \"verdict\": \"AGREE\"}]}";
+        Files.writeString(newer, newerText);
+        ReviewStore readOnly = ReviewStore.open(newer);
+        assertTrue(readOnly.readOnly());
+        assertTrue(readOnly.setAsideMessage().contains("newer"), readOnly.setAsideMessage());
+        assertEquals(1, readOnly.entries().size());
+        assertThrows(ReviewException.class, () -> readOnly.put(entry("b.png", Verdict.AGREE, "")));
+        assertEquals(newerText, Files.readString(newer), "never downgraded");
     }
 
     @Test
