@@ -55,6 +55,15 @@ class Tiny(nn.Module):
         return self.softmax(self.fc(self.pool(self.features(x)).flatten(1)))
 
 
+class Refuses(nn.Module):
+    """A model whose own code raises: its message must reach the user."""
+
+    def forward(self, x):
+        if bool(x.sum() > -1.0):
+            raise RuntimeError("this model refuses every input")
+        return x.mean(dim=(2, 3))
+
+
 def rewrite_manifest(src, dst, change):
     extra = {ex.MANIFEST_NAME: ""}
     m = torch.jit.load(src, _extra_files=extra)
@@ -78,6 +87,11 @@ def bad_fixtures(out):
     def wrong_shape(m):
         m["taps"][0]["shape"] = [1, 8, 16, 16]
     rewrite_manifest(valid, os.path.join(out, "wrong-tap-shape.pt"), wrong_shape)
+    def evil_names(m):
+        m["taps"][0]["name"] = "/../../../../x"
+        m["default_layer"] = "/../../../../x"
+    rewrite_manifest(valid, os.path.join(out, "evil-tap-name.pt"), evil_names)
+    torch.jit.save(torch.jit.script(Refuses()), os.path.join(out, "raises.pt"))
     torch.jit.save(torch.jit.trace(tiny, torch.zeros(1, 3, 224, 224)), os.path.join(out, "plain.pt"))
     torch.save(tiny.state_dict(), os.path.join(out, "state-dict.pt"))
     with open(os.path.join(out, "not-a-model.pt"), "wb") as f:

@@ -3,30 +3,75 @@ package dev.gradcamviewer.app;
 import dev.gradcamviewer.imaging.ImageDecoder;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Expands files and folders into image files: folders are walked, sorted by path. */
 public final class ImageFiles {
     private ImageFiles() { }
 
+    /** One image found, with its path relative to the folder it was found in (its name when given as a file). */
+    public record Found(Path file, Path relative) { }
+
+    /** Something given or met that could not be looked into, and why. */
+    public record Problem(Path path, String reason) {
+        @Override public String toString() { return path + ": " + reason; }
+    }
+
+    /** Every image found, in order, and what could not be looked into. */
+    public record Listing(List<Found> images, List<Problem> problems) {
+        public List<Path> files() { return images.stream().map(Found::file).toList(); }
+    }
+
     public static List<Path> expand(List<Path> items) {
-        List<Path> out = new ArrayList<>();
+        return list(items).files();
+    }
+
+    /**
+     * Walks the folders among {@code items}; a subfolder that cannot be read is skipped and named in
+     * the problems, as is a folder with no image in it and an item that does not exist.
+     */
+    public static Listing list(List<Path> items) {
+        List<Found> out = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         for (Path p : items) {
             if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(ImageDecoder::looksLikeImage).sorted().forEach(out::add);
+                List<Path> found = new ArrayList<>();
+                try {
+                    Files.walkFileTree(p, new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                            if (a.isRegularFile() && ImageDecoder.looksLikeImage(f)) found.add(f);
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path f, IOException e) {
+                            problems.add(new Problem(f, "cannot be read (" + reason(e) + "); skipped"));
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    problems.add(new Problem(p, "cannot be read (" + reason(e) + ")"));
                 }
+                if (found.isEmpty()) problems.add(new Problem(p, "no image found in this folder (PNG, JPEG, TIFF, BMP)"));
+                found.stream().sorted().forEach(f -> out.add(new Found(f, p.relativize(f))));
+            } else if (!Files.exists(p)) {
+                problems.add(new Problem(p, "no such file or folder" + (p.toString().startsWith("-") ? " (nor an option of this command)" : "")));
             } else {
-                out.add(p);
+                out.add(new Found(p, p.getFileName()));
             }
         }
-        return out;
+        return new Listing(out, problems);
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

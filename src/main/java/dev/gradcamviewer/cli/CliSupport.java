@@ -16,6 +16,19 @@ final class CliSupport {
         return ModelBundle.open(p);
     }
 
+    /** Makes the folder if need be and proves a file can be written there, before any work is done. */
+    static void requireWritableFolder(Path dir, String option) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            Path probe = java.nio.file.Files.createTempFile(dir, ".write-test-", ".tmp");
+            java.nio.file.Files.delete(probe);
+        } catch (java.io.IOException | SecurityException e) {
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way" : message(e);
+            throw new IllegalArgumentException(option + " " + dir + " cannot be written to (" + why + ")");
+        }
+    }
+
     static String message(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();

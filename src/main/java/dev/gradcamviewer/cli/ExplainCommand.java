@@ -25,11 +25,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = {
-        "Write a heatmap overlay PNG per image and layer at the original's resolution (<stem>.<layer>.<method>.png),",
-        "with --raw the low-resolution map as .npy, and summary.csv. Exit code 1 if any image failed."})
+        "Write a heatmap overlay PNG per image and layer at the original's resolution (<stem>.<layer>.<method>.png,",
+        "in the image's folders below the folder given, mirrored under --out), with --raw the low-resolution map",
+        "as .npy, and summary.csv (every input, which output is whose, failures with the reason).",
+        "Exit code 1 if any image failed."})
 final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")
     Path model;
@@ -78,35 +81,51 @@ final class ExplainCommand implements Callable<Integer> {
         Placement place = Placement.of(placement);
         HeatColorizer colours = new HeatColorizer(Colormap.of(colormap), emphasis);
         if (alpha < 0 || alpha > 1) throw new IllegalArgumentException("--alpha must be between 0 and 1");
-        List<Path> files = ImageFiles.expand(inputs);
-        int failed = 0;
+        CliSupport.requireWritableFolder(out, "--out");
+        ImageFiles.Listing listing = ImageFiles.list(inputs);
+        Map<Path, Path> names = OutputNames.assign(listing.images());
+        int failed = listing.problems().size();
+        List<String> summary = new ArrayList<>();
+        summary.add("file,output,predicted,probability,target,layer,method,milliseconds,status");
+        for (ImageFiles.Problem problem : listing.problems()) {
+            System.err.println("gradcam-viewer: " + problem);
+            summary.add(String.join(",", CliSupport.csv(problem.path().toString()), "", "", "", "", "", "", "",
+                    CliSupport.csv("failed: " + problem.reason())));
+        }
         try (ModelBundle bundle = CliSupport.openModel(model)) {
             List<String> chosen = chooseLayers(bundle);
             int tgt = parseTarget(bundle.labels());
             Explainer explainer = new Explainer(bundle);
-            List<String> summary = new ArrayList<>();
-            summary.add("file,predicted,probability,target,layer,method,milliseconds,status");
+            List<Path> files = listing.files();
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
-                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file.getFileName());
+                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
                 long start = System.nanoTime();
+                Path base = names.get(file);
                 try (ExplainedImage ex = explainer.explain(file, tgt, sc, chosen)) {
                     Prediction p = ex.pass().prediction();
-                    String stem = stem(file);
                     for (String layer : chosen) {
                         CamMap map = ex.cam(layer, cam);
                         String status = "ok";
+                        String written = "";
                         if (map.zeroGradient()) {
                             status = "saturated: the score has no gradient, no map drawn (try --score logit)";
                             System.err.println("gradcam-viewer: " + file + ": " + layer + ": " + status);
                         } else {
-                            String base = stem + "." + layer + "." + cam.id();
+                            Path target = out.resolve(base + "." + OutputNames.safe(layer) + "." + cam.id() + ".png");
+                            if (!target.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
+                                throw new IllegalStateException("refusing to write outside --out: " + target);
+                            }
                             var overlay = OverlayComposer.compose(ex.image(), ex.placed(layer, cam, place), colours, alpha);
-                            AtomicFile.write(out.resolve(base + ".png"), o -> ImageIO.write(overlay, "png", o));
-                            if (raw) AtomicFile.write(out.resolve(base + ".npy"), o -> Npy.write(o, new int[] {map.height(), map.width()}, map.values()));
+                            AtomicFile.write(target, o -> ImageIO.write(overlay, "png", o));
+                            if (raw) {
+                                Path npy = target.resolveSibling(target.getFileName().toString().replaceFirst("\\.png$", ".npy"));
+                                AtomicFile.write(npy, o -> Npy.write(o, new int[] {map.height(), map.width()}, map.values()));
+                            }
+                            written = out.relativize(target).toString();
                         }
                         long ms = (System.nanoTime() - start) / 1_000_000;
-                        summary.add(String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(p.predictedLabel()),
+                        summary.add(String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(written), CliSupport.csv(p.predictedLabel()),
                                 String.format(Locale.ROOT, "%.6f", p.probability(p.predicted())),
                                 CliSupport.csv(bundle.labels().get(ex.pass().target())), CliSupport.csv(layer), cam.id(),
                                 Long.toString(ms), CliSupport.csv(status)));
@@ -116,8 +135,11 @@ final class ExplainCommand implements Callable<Integer> {
                 } catch (Exception e) {
                     failed++;
                     System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
+                    summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(),
+                            Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv("failed: " + CliSupport.message(e))));
                 }
             }
+        } finally {
             String text = String.join("\n", summary) + "\n";
             AtomicFile.write(out.resolve("summary.csv"), o -> o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
@@ -159,9 +181,4 @@ final class ExplainCommand implements Callable<Integer> {
         };
     }
 
-    private static String stem(Path file) {
-        String n = file.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
-    }
 }

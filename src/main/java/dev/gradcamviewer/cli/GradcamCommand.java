@@ -27,6 +27,7 @@ public final class GradcamCommand implements Runnable {
     /** Runs the command line; errors become one line on stderr and a non-zero exit code. */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new GradcamCommand());
+        cl.setUnmatchedOptionsArePositionalParams(true); // an image named "-x.png" is an image
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("gradcam-viewer: error: " + CliSupport.message(ex));
             return 2;

@@ -30,7 +30,13 @@ final class PredictCommand implements Callable<Integer> {
             StringBuilder header = new StringBuilder("file,predicted,probability");
             for (String l : bundle.labels()) header.append(",p_").append(CliSupport.csv(l));
             System.out.println(header);
-            for (Path file : ImageFiles.expand(inputs)) {
+            ImageFiles.Listing listing = ImageFiles.list(inputs);
+            for (ImageFiles.Problem problem : listing.problems()) System.err.println("gradcam-viewer: " + problem);
+            failed += listing.problems().size();
+            List<Path> files = listing.files();
+            for (int i = 0; i < files.size(); i++) {
+                Path file = files.get(i);
+                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
                 try {
                     Preprocessed x = ModelInputs.preprocess(ImageDecoder.decode(file), bundle.manifest().input());
                     Prediction p = bundle.predict(x.tensor());

@@ -292,10 +292,21 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
+    /**
+     * The message in one line. For an error raised inside a TorchScript model, whose first line is only
+     * "The following operation failed in the TorchScript interpreter.", the model's own error line
+     * (the last "...Error: ..." line of its traceback) is what says what went wrong.
+     */
     static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return (nl < 0 ? m : m.substring(0, nl)).trim();
+        String[] lines = m.split("\n");
+        if (m.contains("TorchScript interpreter")) {
+            for (int i = lines.length - 1; i >= 0; i--) {
+                String l = lines[i].trim();
+                if (l.matches("[A-Za-z_.]*(Error|Exception): .+")) return l;
+            }
+        }
+        return lines.length == 0 ? m.trim() : lines[0].trim();
     }
 
     @Override

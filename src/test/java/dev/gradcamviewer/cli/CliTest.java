@@ -92,7 +92,7 @@ class CliTest {
         assertEquals(1, code);
         assertTrue(out().contains("phantom-02-normal.png,Normal"), out());
         assertTrue(err().contains("broken.png"), err());
-        assertEquals(1, err().strip().lines().count(), err());
+        assertEquals(1, err().strip().lines().filter(l -> l.startsWith("gradcam-viewer:")).count(), err());
     }
 
     @Test
@@ -125,8 +125,9 @@ class CliTest {
         assertEquals(32, raw.size(0));
         assertEquals(32, raw.size(1));
         List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-        assertEquals("file,predicted,probability,target,layer,method,milliseconds,status", summary.get(0));
-        assertEquals(3, summary.size());
+        assertEquals("file,output,predicted,probability,target,layer,method,milliseconds,status", summary.get(0));
+        assertEquals(4, summary.size(), "two layers of the good image, and the broken one: " + summary);
+        assertTrue(summary.get(3).startsWith(broken + ",") && summary.get(3).contains("failed: "), summary.get(3));
         assertTrue(summary.get(1).contains(",Pneumonia,") && summary.get(1).contains(",base_model.4,hirescam,"), summary.get(1));
         assertTrue(err().contains("[1/2]") && err().contains("broken.png"), err());
         try (var files = Files.list(out)) {

@@ -1,0 +1,132 @@
+package dev.gradcamviewer.cli;
+
+import dev.gradcamviewer.Fixtures;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Batch results land on the right input, nothing is overwritten or lost, and every failure is named. */
+class BatchOutputTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private String err() { return err.toString(StandardCharsets.UTF_8); }
+
+    private static List<Path> files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void sameNamesInSeveralFoldersEachGetTheirOwnResult(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("patient1"));
+        Files.createDirectories(in.resolve("patient2"));
+        Files.copy(Fixtures.sample("phantom-01-pneumonia.png"), in.resolve("patient1/chest.png"));
+        Files.copy(Fixtures.sample("phantom-02-normal.png"), in.resolve("patient2/chest.png"));
+        Files.copy(Fixtures.sample("phantom-04-normal-landscape.jpg"), in.resolve("patient2/chest.jpg"));
+        Files.writeString(in.resolve("patient2/broken.png"), "not a png");
+        Path o = dir.resolve("out");
+        assertEquals(1, GradcamCommand.execute("explain", "--out", o.toString(), in.toString()), err());
+        // in path order chest.jpg comes first and keeps the plain name; chest.png then gets its extension
+        assertEquals(List.of(Path.of("patient1/chest.base_model.4.gradcam.png"), Path.of("patient2/chest.base_model.4.gradcam.png"),
+                Path.of("patient2/chest_png.base_model.4.gradcam.png"), Path.of("summary.csv")), files(o));
+        List<String> rows = Files.readAllLines(o.resolve("summary.csv"));
+        assertEquals("file,output,predicted,probability,target,layer,method,milliseconds,status", rows.get(0));
+        assertEquals(5, rows.size(), "every input has a row, the broken one too: " + rows);
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/chest.jpg") + ",patient2/chest.base_model.4.gradcam.png,Normal,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient1/chest.png") + ",patient1/chest.base_model.4.gradcam.png,Pneumonia,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/chest.png") + ",patient2/chest_png.base_model.4.gradcam.png,Normal,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/broken.png") + ",") && r.contains("failed: ")), rows.toString());
+    }
+
+    @Test
+    void aTapNameNeverWritesOutsideOut(@TempDir Path dir) throws Exception {
+        Path o = dir.resolve("a/b/c/out");
+        int code = GradcamCommand.execute("explain", "--model", Fixtures.bad("evil-tap-name.pt").toString(), "--out", o.toString(),
+                Fixtures.sample("phantom-01-pneumonia.png").toString());
+        assertEquals(0, code, err());
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(dir)) {
+            all = s.filter(Files::isRegularFile).toList();
+        }
+        assertTrue(all.stream().allMatch(p -> p.startsWith(o)), all.toString());
+        assertEquals(2, all.size(), all.toString());
+    }
+
+    @Test
+    void anOutThatCannotBeWrittenIsSaidBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Path blocker = Files.writeString(dir.resolve("a-file"), "x");
+        int code = GradcamCommand.execute("explain", "--out", blocker.resolve("out").toString(), Fixtures.sample("phantom-01-pneumonia.png").toString());
+        assertEquals(2, code);
+        assertTrue(err().contains("--out " + blocker.resolve("out") + " cannot be written to"), err());
+        assertFalse(err().contains("[1/"), "no image was worked on: " + err());
+    }
+
+    @Test
+    void aFolderWithoutImagesAndAMissingFileAreNamed(@TempDir Path dir) throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(empty.resolve("notes.txt"), "nothing to see");
+        int code = GradcamCommand.execute("predict", empty.toString(), dir.resolve("missing.png").toString(),
+                Fixtures.sample("phantom-01-pneumonia.png").toString());
+        assertEquals(1, code);
+        assertTrue(err().contains(empty + ": no image found in this folder"), err());
+        assertTrue(err().contains(dir.resolve("missing.png") + ": no such file or folder"), err());
+        assertEquals(2, out.toString(StandardCharsets.UTF_8).strip().split("\n").length, "the readable image still has its row");
+    }
+
+    @Test
+    void anImageNamedLikeAnOptionIsAnImage(@TempDir Path dir) throws Exception {
+        Path odd = Files.copy(Fixtures.sample("phantom-01-pneumonia.png"), dir.resolve("-x.png"));
+        int code = GradcamCommand.execute("predict", odd.toString().startsWith("/") ? "-x.png" : odd.toString());
+        // relative to the working folder "-x.png" does not exist here: it must be named as a file, not as an unknown option
+        assertEquals(1, code);
+        assertTrue(err().contains("-x.png: no such file or folder (nor an option of this command)"), err());
+        err.reset();
+        assertEquals(0, GradcamCommand.execute("predict", odd.toString()), err());
+    }
+
+    @Test
+    void aModelsOwnErrorReachesTheUser() {
+        int code = GradcamCommand.execute("predict", "--model", Fixtures.bad("raises.pt").toString(), Fixtures.sample("phantom-01-pneumonia.png").toString());
+        assertEquals(2, code);
+        assertTrue(err().contains("this model refuses every input"), err());
+    }
+
+    @Test
+    void predictShowsProgressForSeveralImages() {
+        assertEquals(0, GradcamCommand.execute("predict", Fixtures.sample("phantom-01-pneumonia.png").toString(),
+                Fixtures.sample("phantom-02-normal.png").toString()), err());
+        assertTrue(err().contains("[1/2]") && err().contains("[2/2]"), err());
+    }
+}
