@@ -174,6 +174,23 @@ def pointing_fixtures(out, count=60):
         Image.fromarray((mask * 255).astype(np.uint8), "L").save(os.path.join(out, f"phantom-{k:02d}.mask.png"))
 
 
+def decoding_fixtures(out):
+    """A portrait phantom stored sideways with an EXIF orientation (6: turn clockwise, 8: counter-
+    clockwise), the same upright without one, and a JPEG cut short."""
+    from PIL import Image
+    os.makedirs(out)
+    upright = Image.open(os.path.join(SAMPLES, "phantom-03-pneumonia-portrait.png")).convert("L")
+    upright.save(os.path.join(out, "upright.jpg"), quality=95)
+    for orientation, stored in ((6, upright.transpose(Image.ROTATE_90)), (8, upright.transpose(Image.ROTATE_270))):
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        stored.save(os.path.join(out, f"exif{orientation}.jpg"), quality=95, exif=exif.tobytes())
+    with open(os.path.join(out, "upright.jpg"), "rb") as f:
+        data = f.read()
+    with open(os.path.join(out, "truncated.jpg"), "wb") as f:
+        f.write(data[: len(data) * 55 // 100])
+
+
 def colormap_fixtures(out):
     import matplotlib
     os.makedirs(out)
@@ -203,6 +220,7 @@ def main():
     placement_fixtures(os.path.join(out, "placement"))
     colormap_fixtures(os.path.join(out, "colormaps"))
     pointing_fixtures(os.path.join(out, "pointing"))
+    decoding_fixtures(os.path.join(out, "decoding"))
     torchvision_fixtures(out)
     with open(stamp_file, "w") as f:
         f.write(s)

@@ -104,6 +104,11 @@ final class ExplainCommand implements Callable<Integer> {
                 Path base = names.get(file);
                 try (ExplainedImage ex = explainer.explain(file, tgt, sc, chosen)) {
                     Prediction p = ex.pass().prediction();
+                    List<String> notes = ex.image().warnings();
+                    if (ex.image().truncated()) {
+                        failed++;
+                        System.err.println("gradcam-viewer: " + file + ": warning: " + String.join("; ", notes));
+                    }
                     for (String layer : chosen) {
                         CamMap map = ex.cam(layer, cam);
                         String status = "ok";
@@ -124,6 +129,7 @@ final class ExplainCommand implements Callable<Integer> {
                             }
                             written = out.relativize(target).toString();
                         }
+                        if (!notes.isEmpty() && status.equals("ok")) status = "ok; " + (ex.image().truncated() ? "WARNING: " : "") + String.join("; ", notes);
                         long ms = (System.nanoTime() - start) / 1_000_000;
                         summary.add(String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(written), CliSupport.csv(p.predictedLabel()),
                                 String.format(Locale.ROOT, "%.6f", p.probability(p.predicted())),

@@ -38,7 +38,12 @@ final class PredictCommand implements Callable<Integer> {
                 Path file = files.get(i);
                 if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
                 try {
-                    Preprocessed x = ModelInputs.preprocess(ImageDecoder.decode(file), bundle.manifest().input());
+                    var decoded = ImageDecoder.decode(file);
+                    if (decoded.truncated()) {
+                        failed++;
+                        System.err.println("gradcam-viewer: " + file + ": warning: " + String.join("; ", decoded.warnings()));
+                    }
+                    Preprocessed x = ModelInputs.preprocess(decoded, bundle.manifest().input());
                     Prediction p = bundle.predict(x.tensor());
                     StringBuilder line = new StringBuilder(CliSupport.csv(file.toString()))
                             .append(',').append(CliSupport.csv(p.predictedLabel()))

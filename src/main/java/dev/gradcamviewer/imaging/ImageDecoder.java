@@ -1,12 +1,17 @@
 package dev.gradcamviewer.imaging;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -26,17 +31,46 @@ public final class ImageDecoder {
         return dot >= 0 && EXTENSIONS.contains(n.substring(dot + 1));
     }
 
+    /**
+     * Decodes the first image of the file, turned upright as its EXIF (JPEG) or TIFF orientation tag
+     * says, as every image viewer shows it. What was noticed on the way (a truncated file, a
+     * rotation) is in {@link DecodedImage#warnings()}.
+     */
     public static DecodedImage decode(Path file) throws ImageDecodeException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (!Files.isRegularFile(file)) throw new ImageDecodeException("image not found: " + file);
         BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
+        List<String> warnings = new ArrayList<>();
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new ImageDecodeException(name + " is not an image this viewer reads (PNG, JPEG, TIFF, BMP)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warningText(warning)));
+                reader.setInput(in, true, true);
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(name + " is not a readable image: " + e.getMessage(), e);
         }
         if (img == null) throw new ImageDecodeException(name + " is not an image this viewer reads (PNG, JPEG, TIFF, BMP)");
-        return fromBuffered(img);
+        DecodedImage decoded = fromBuffered(img);
+        int orientation = Orientation.read(file);
+        if (orientation > 1) warnings.add(Orientation.describe(orientation));
+        return new DecodedImage(decoded, Orientation.apply(decoded, orientation), warnings);
+    }
+
+    private static String warningText(String warning) {
+        String w = warning == null ? "" : warning.trim();
+        String lower = w.toLowerCase(Locale.ROOT);
+        if (lower.contains("premature end") || lower.contains("truncated") || lower.contains("end of file") || lower.contains("eof")) {
+            return "the file is truncated: part of the image is missing (" + w + ")";
+        }
+        return "decoder warning: " + w;
     }
 
     public static DecodedImage fromBuffered(BufferedImage img) {

@@ -715,7 +715,12 @@ public final class ViewerWindow {
             WorkItem item = work.get(ex.file());
             if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
             timingLabel.setText("model pass " + ex.pass().millis() + " ms");
-            statusBar.setText(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel());
+            statusBar.setText(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel()
+                    + (ex.image().warnings().isEmpty() ? "" : " (" + String.join("; ", ex.image().warnings()) + ")"));
+            if (ex.image().truncated()) {
+                fail(ex.file().getFileName() + ": the file is truncated, part of the image is missing: its prediction and heat are not to be trusted.");
+                if (item != null) item.problem.set("truncated file");
+            }
             render();
             renderComparison();
         }, e -> {

@@ -124,6 +124,28 @@ class BatchOutputTest {
     }
 
     @Test
+    void aSidewaysPhotoIsExplainedUprightAndATruncatedOneIsFlagged(@TempDir Path dir) throws Exception {
+        Path decoding = Fixtures.dir().resolve("decoding");
+        Path o = dir.resolve("out");
+        int code = GradcamCommand.execute("explain", "--out", o.toString(), decoding.resolve("upright.jpg").toString(),
+                decoding.resolve("exif6.jpg").toString(), decoding.resolve("truncated.jpg").toString());
+        assertEquals(1, code, "a truncated input makes the run fail: " + err());
+        java.awt.image.BufferedImage overlay = javax.imageio.ImageIO.read(o.resolve("exif6.base_model.4.gradcam.png").toFile());
+        assertEquals(900, overlay.getWidth());
+        assertEquals(1200, overlay.getHeight());
+        List<String> rows = Files.readAllLines(o.resolve("summary.csv"));
+        String upright = rows.stream().filter(r -> r.contains("upright.jpg")).findFirst().orElseThrow();
+        String turned = rows.stream().filter(r -> r.contains("exif6.jpg")).findFirst().orElseThrow();
+        double pUpright = Double.parseDouble(upright.split(",")[3]);
+        double pTurned = Double.parseDouble(turned.split(",")[3]);
+        assertEquals(pUpright, pTurned, 0.02, "the same picture, stored sideways: " + rows);
+        assertTrue(turned.contains("orientation tag (6)"), turned);
+        String cut = rows.stream().filter(r -> r.contains("truncated.jpg")).findFirst().orElseThrow();
+        assertTrue(cut.contains("WARNING: the file is truncated"), cut);
+        assertTrue(err().contains("truncated.jpg: warning: the file is truncated"), err());
+    }
+
+    @Test
     void predictShowsProgressForSeveralImages() {
         assertEquals(0, GradcamCommand.execute("predict", Fixtures.sample("phantom-01-pneumonia.png").toString(),
                 Fixtures.sample("phantom-02-normal.png").toString()), err());
