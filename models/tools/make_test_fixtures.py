@@ -55,6 +55,13 @@ class Tiny(nn.Module):
         return self.softmax(self.fc(self.pool(self.features(x)).flatten(1)))
 
 
+class TinyLogits(Tiny):
+    """The same without its softmax: it returns raw scores."""
+
+    def forward(self, x):
+        return self.fc(self.pool(self.features(x)).flatten(1))
+
+
 class Refuses(nn.Module):
     """A model whose own code raises: its message must reach the user."""
 
@@ -91,6 +98,28 @@ def bad_fixtures(out):
         m["taps"][0]["name"] = "/../../../../x"
         m["default_layer"] = "/../../../../x"
     rewrite_manifest(valid, os.path.join(out, "evil-tap-name.pt"), evil_names)
+    # manifests that lie about their model: each must be refused at load time, naming what is wrong
+    rewrite_manifest(valid, os.path.join(out, "lie-labels.pt"), lambda m: m["output"].__setitem__("labels", ["a", "b", "c", "d"]))
+    rewrite_manifest(valid, os.path.join(out, "lie-crop.pt"), lambda m: m["input"].__setitem__("center_crop", [32, 32]))
+    rewrite_manifest(valid, os.path.join(out, "lie-duplicate-label.pt"), lambda m: m["output"].__setitem__("labels", ["a", "b", "a"]))
+
+    def zero_step(m):
+        m["taps"][0]["geometry"] = {"origin": [1.5, 1.5], "step": [0, 4], "source": "analytic"}
+    rewrite_manifest(valid, os.path.join(out, "lie-geometry.pt"), zero_step)
+
+    def duplicate_tap(m):
+        m["taps"][1]["name"] = m["taps"][0]["name"]
+    rewrite_manifest(valid, os.path.join(out, "lie-duplicate-tap.pt"), duplicate_tap)
+    logits = TinyLogits().eval()
+    ex.export(logits, os.path.join(out, "logits.pt"), name="logits", description="test", labels=["a", "b", "c"],
+              input_spec=spec, log=lambda *a: None)
+    rewrite_manifest(os.path.join(out, "logits.pt"), os.path.join(out, "lie-softmax.pt"),
+                     lambda m: m["output"].__setitem__("activation", "softmax"))
+    extra = {ex.MANIFEST_NAME: ""}
+    nan = torch.jit.load(valid, _extra_files=extra)
+    with torch.no_grad():
+        nan.state_dict()["model.fc.bias"][0] = float("nan")
+    torch.jit.save(nan, os.path.join(out, "nan-output.pt"), _extra_files=extra)
     torch.jit.save(torch.jit.script(Refuses()), os.path.join(out, "raises.pt"))
     torch.jit.save(torch.jit.trace(tiny, torch.zeros(1, 3, 224, 224)), os.path.join(out, "plain.pt"))
     torch.save(tiny.state_dict(), os.path.join(out, "state-dict.pt"))

@@ -128,6 +128,9 @@ final class ExplainCommand implements Callable<Integer> {
                                 AtomicFile.write(npy, o -> Npy.write(o, new int[] {map.height(), map.width()}, map.values()));
                             }
                             written = out.relativize(target).toString();
+                            boolean heat = false;
+                            for (float v : map.values()) heat |= v > 0;
+                            if (!heat) status = "ok; no heat: the map is zero everywhere (nothing at this layer speaks for the target)";
                         }
                         if (!notes.isEmpty() && status.equals("ok")) status = "ok; " + (ex.image().truncated() ? "WARNING: " : "") + String.join("; ", notes);
                         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -137,7 +140,11 @@ final class ExplainCommand implements Callable<Integer> {
                                 Long.toString(ms), CliSupport.csv(status)));
                     }
                 } catch (BundleException e) {
-                    throw e;
+                    if (!(e instanceof dev.gradcamviewer.model.ImageFailedException)) throw e;
+                    failed++;
+                    System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
+                    summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(),
+                            Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv("failed: " + CliSupport.message(e))));
                 } catch (Exception e) {
                     failed++;
                     System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));

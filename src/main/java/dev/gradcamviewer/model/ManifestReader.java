@@ -67,18 +67,56 @@ public final class ManifestReader {
         if (in.centerCrop() != null && in.centerCrop().size() != 2) {
             throw new BundleException("the manifest's center_crop must be [height, width]");
         }
+        if (!Set.of("RGB", "L").contains(in.colour())) throw new BundleException("the manifest's colour is '" + in.colour() + "' (RGB or L)");
+        if (c == 1 != in.colour().equals("L")) throw new BundleException("the manifest's colour " + in.colour() + " does not match " + c + " input channel(s)");
+        if (in.interpolation() != null && !in.interpolation().equals("bilinear")) {
+            throw new BundleException("the manifest's interpolation '" + in.interpolation() + "' is not supported (bilinear)");
+        }
+        for (int k = 0; k < c; k++) {
+            Double mean = in.mean().get(k);
+            Double std = in.std().get(k);
+            if (mean == null || std == null || !Double.isFinite(mean) || !Double.isFinite(std) || std <= 0) {
+                throw new BundleException("the manifest's mean and std must be finite numbers, std above zero (channel " + k + ")");
+            }
+        }
+        if (in.resize() != null && in.resize() < 1) throw new BundleException("the manifest's resize " + in.resize() + " is not a size");
+        if (in.centerCrop() != null && (in.centerCrop().get(0) == null || in.centerCrop().get(1) == null
+                || in.centerCrop().get(0) != in.height() || in.centerCrop().get(1) != in.width())) {
+            throw new BundleException("the manifest's center_crop " + in.centerCrop() + " is not the model's input size "
+                    + in.height() + "x" + in.width());
+        }
+        if (in.centerCrop() != null && in.resize() != null && in.resize() < Math.min(in.height(), in.width())) {
+            throw new BundleException("the manifest resizes to " + in.resize() + " px but crops " + in.height() + "x" + in.width());
+        }
         if (!ACTIVATIONS.contains(m.output().activation())) {
             throw new BundleException("unknown output activation '" + m.output().activation() + "' (sigmoid, softmax or logits)");
         }
         if (m.output().labels().size() < 2) throw new BundleException("the manifest needs at least two labels");
+        if (m.output().labels().stream().anyMatch(l -> l == null || l.isBlank())) throw new BundleException("the manifest has an empty label");
+        if (new java.util.HashSet<>(m.output().labels()).size() != m.output().labels().size()) {
+            throw new BundleException("the manifest names a label twice: " + m.output().labels());
+        }
+        Set<String> names = new java.util.HashSet<>();
         for (Manifest.TapSpec t : m.taps()) {
-            if (t.name() == null || t.shape() == null || t.shape().size() != 4) {
-                throw new BundleException("tap '" + t.name() + "' has no 4-D shape in the manifest");
+            if (t.name() == null || t.name().isBlank() || t.shape() == null || t.shape().size() != 4) {
+                throw new BundleException("tap '" + t.name() + "' has no name or no 4-D shape in the manifest");
+            }
+            if (!names.add(t.name())) throw new BundleException("the manifest names tap '" + t.name() + "' twice");
+            if (t.shape().get(0) == null || t.shape().get(0) != 1 || t.shape().stream().anyMatch(d -> d == null || d < 1)) {
+                throw new BundleException("tap '" + t.name() + "' has the shape " + t.shape() + ", not [1, channels, height, width]");
+            }
+            Manifest.Geometry g = t.geometry();
+            if (g != null && (!finitePair(g.origin()) || !finitePair(g.step()) || g.step().get(0) <= 0 || g.step().get(1) <= 0)) {
+                throw new BundleException("tap '" + t.name() + "' has a cell geometry that is not two finite origins and two positive steps");
             }
         }
         if (m.defaultLayer() != null && m.taps().stream().noneMatch(t -> t.name().equals(m.defaultLayer()))) {
             throw new BundleException("the default layer '" + m.defaultLayer() + "' is not one of the taps");
         }
+    }
+
+    private static boolean finitePair(List<Double> v) {
+        return v != null && v.size() == 2 && v.get(0) != null && v.get(1) != null && Double.isFinite(v.get(0)) && Double.isFinite(v.get(1));
     }
 
     private static String firstLine(String s) {

@@ -117,9 +117,10 @@ public final class ModelBundle implements AutoCloseable {
             if (p.length != labels) {
                 throw new BundleException("the model gave " + p.length + " probabilities for " + labels + " labels");
             }
+            requireFinite(y);
             return new Prediction(manifest.output().labels(), p, logits);
         } catch (EngineException e) {
-            throw new BundleException("the model rejected the input: " + oneLine(e), e);
+            throw new ImageFailedException("the model rejected the input: " + oneLine(e), e);
         }
     }
 
@@ -163,6 +164,7 @@ public final class ModelBundle implements AutoCloseable {
                 outputs = model.getBlock().forward(new ParameterStore(manager, false), inputs, true);
                 float[] y = outputs.get(0).toFloatArray();
                 float[] logits = out.returnsLogits() ? outputs.get(1).toFloatArray() : "logits".equals(out.activation()) ? y.clone() : null;
+                requireFinite(y);
                 prediction = new Prediction(out.labels(), Prediction.probabilities(out.activation(), y), logits);
                 chosen = target < 0 ? prediction.predicted() : target;
                 if (chosen >= out.labels().size()) throw new BundleException("no label number " + chosen);
@@ -189,7 +191,7 @@ public final class ModelBundle implements AutoCloseable {
             handedOver = true;
             return result;
         } catch (EngineException e) {
-            throw new BundleException("the model failed on this input: " + oneLine(e), e);
+            throw new ImageFailedException("the model failed on this input: " + oneLine(e), e);
         } finally {
             if (!handedOver) manager.close();
         }
@@ -216,6 +218,12 @@ public final class ModelBundle implements AutoCloseable {
         return (System.nanoTime() - start) / 1e6;
     }
 
+    private static void requireFinite(float[] y) throws BundleException {
+        for (float v : y) {
+            if (!Float.isFinite(v)) throw new ImageFailedException("the model's output for this image is not a number (" + v + "): no prediction");
+        }
+    }
+
     private NDArray benchmarkScore(NDList out) {
         Manifest.OutputSpec o = manifest.output();
         boolean logit = o.returnsLogits() || "logits".equals(o.activation());
@@ -240,6 +248,7 @@ public final class ModelBundle implements AutoCloseable {
                 throw new BundleException("the model returns " + out.size() + " tensors, but its manifest describes "
                         + (first + manifest.taps().size()) + ": the manifest does not belong to this model");
             }
+            checkOutputs(out.get(0).toFloatArray(), manifest.output().returnsLogits() ? out.get(1).size() : -1);
             for (int i = 0; i < manifest.taps().size(); i++) {
                 Manifest.TapSpec tap = manifest.taps().get(i);
                 Shape actual = out.get(first + i).getShape();
@@ -250,6 +259,36 @@ public final class ModelBundle implements AutoCloseable {
             }
         } catch (EngineException e) {
             throw new BundleException("the model's taps disagree with its manifest: " + oneLine(e), e);
+        }
+    }
+
+    /** The model's outputs (for a blank input) must fit the labels and the activation the manifest declares. */
+    private void checkOutputs(float[] y, long logits) throws BundleException {
+        Manifest.OutputSpec o = manifest.output();
+        int labels = o.labels().size();
+        if (y.length != labels && !(y.length == 1 && labels == 2)) {
+            throw new BundleException("the model returns " + y.length + " output(s) but its manifest names " + labels + " labels "
+                    + o.labels().subList(0, Math.min(5, labels)) + (labels > 5 ? "..." : ""));
+        }
+        if (logits >= 0 && logits != y.length) {
+            throw new BundleException("the model's logits have " + logits + " values but its output " + y.length);
+        }
+        boolean finite = true;
+        double sum = 0;
+        boolean unit = true;
+        for (float v : y) {
+            finite &= Float.isFinite(v);
+            unit &= v >= 0 && v <= 1;
+            sum += v;
+        }
+        if (!finite) return; // judged per image: a NaN prediction is refused then
+        if (("softmax".equals(o.activation()) || "sigmoid".equals(o.activation())) && !unit) {
+            throw new BundleException("the manifest says the model ends in " + o.activation() + ", but it returns values outside 0..1 ("
+                    + java.util.Arrays.toString(java.util.Arrays.copyOf(y, Math.min(4, y.length))) + "): they are not probabilities");
+        }
+        if ("softmax".equals(o.activation()) && y.length > 1 && Math.abs(sum - 1) > 1e-3) {
+            throw new BundleException("the manifest says the model ends in softmax, but its outputs sum to "
+                    + String.format(java.util.Locale.ROOT, "%.4g", sum) + ", not 1");
         }
     }
 

@@ -81,10 +81,25 @@ class ModelBundleTest {
             "version-99.pt, format version 99",
             "wrong-tap-shape.pt, taps disagree with its manifest",
             "truncated.pt, damaged archive",
-            "does-not-exist.pt, not found"})
+            "does-not-exist.pt, not found",
+            "lie-labels.pt, returns 3 output(s) but its manifest names 4 labels",
+            "lie-crop.pt, center_crop [32, 32] is not the model's input size 64x64",
+            "lie-duplicate-label.pt, names a label twice",
+            "lie-geometry.pt, cell geometry that is not two finite origins and two positive steps",
+            "lie-duplicate-tap.pt, names tap",
+            "lie-softmax.pt, ends in softmax"})
     void badModelFilesAreRefusedByName(String file, String expected) {
         BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(Fixtures.bad(file)));
         assertTrue(e.getMessage().contains(expected), file + ": " + e.getMessage());
+    }
+
+    @Test
+    void aNanPredictionIsAnErrorNotARow() throws BundleException {
+        try (ModelBundle nan = ModelBundle.open(Fixtures.bad("nan-output.pt"))) {
+            ImageFailedException e = assertThrows(ImageFailedException.class, () -> nan.predict(new float[3 * 64 * 64]));
+            assertTrue(e.getMessage().contains("not a number"), e.getMessage());
+            assertThrows(ImageFailedException.class, () -> nan.explain(new float[3 * 64 * 64], -1, Score.PROBABILITY, null).close());
+        }
     }
 
     @Test
