@@ -62,6 +62,26 @@ class TinyLogits(Tiny):
         return self.fc(self.pool(self.features(x)).flatten(1))
 
 
+class HangsOnImages(nn.Module):
+    """tiny.pt's interface (input, five probes -> output, logits, five taps) whose forward never
+    returns for any input but the blank one the loader tries: a model that hangs."""
+
+    def forward(self, x, p0, p1, p2, p3, p4):
+        i = 0
+        while bool(x.abs().sum() > 0.0) and i >= 0:
+            i += 1
+        y = torch.full([1, 3], 1.0 / 3.0)
+        return y, torch.zeros(1, 3), p0, p1, p2, p3, p4
+
+
+class HangsAlways(nn.Module):
+    def forward(self, x):
+        i = 0
+        while i >= 0:
+            i += 1
+        return x.mean(dim=(2, 3))
+
+
 class Refuses(nn.Module):
     """A model whose own code raises: its message must reach the user."""
 
@@ -121,6 +141,10 @@ def bad_fixtures(out):
         nan.state_dict()["model.fc.bias"][0] = float("nan")
     torch.jit.save(nan, os.path.join(out, "nan-output.pt"), _extra_files=extra)
     torch.jit.save(torch.jit.script(Refuses()), os.path.join(out, "raises.pt"))
+    torch.jit.save(torch.jit.script(HangsAlways()), os.path.join(out, "hangs-loading.pt"))
+    extra = {ex.MANIFEST_NAME: ""}
+    torch.jit.load(valid, _extra_files=extra)
+    torch.jit.save(torch.jit.script(HangsOnImages()), os.path.join(out, "hangs.pt"), _extra_files=extra)
     torch.jit.save(torch.jit.trace(tiny, torch.zeros(1, 3, 224, 224)), os.path.join(out, "plain.pt"))
     torch.save(tiny.state_dict(), os.path.join(out, "state-dict.pt"))
     with open(os.path.join(out, "not-a-model.pt"), "wb") as f:

@@ -70,6 +70,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "also write the low-resolution map (after normalisation) as .npy")
     boolean raw;
 
+    @Option(names = "--timeout", defaultValue = "300", description = "seconds the model may take to load or for one image before it is reported as hung (default: ${DEFAULT-VALUE})")
+    long timeout;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGES_OR_FOLDERS")
     List<Path> inputs;
 
@@ -92,7 +95,8 @@ final class ExplainCommand implements Callable<Integer> {
             summary.add(String.join(",", CliSupport.csv(problem.path().toString()), "", "", "", "", "", "", "",
                     CliSupport.csv("failed: " + problem.reason())));
         }
-        try (ModelBundle bundle = CliSupport.openModel(model)) {
+        try (ModelRunner runner = ModelRunner.open(model, timeout)) {
+            ModelBundle bundle = runner.bundle();
             List<String> chosen = chooseLayers(bundle);
             int tgt = parseTarget(bundle.labels());
             Explainer explainer = new Explainer(bundle);
@@ -102,7 +106,13 @@ final class ExplainCommand implements Callable<Integer> {
                 if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
                 long start = System.nanoTime();
                 Path base = names.get(file);
-                try (ExplainedImage ex = explainer.explain(file, tgt, sc, chosen)) {
+                if (runner.hung()) {
+                    failed++;
+                    summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(), "0",
+                            CliSupport.csv("not done: the model hung on an earlier image")));
+                    continue;
+                }
+                try (ExplainedImage ex = runner.call("explaining " + file, () -> explainer.explain(file, tgt, sc, chosen))) {
                     Prediction p = ex.pass().prediction();
                     List<String> notes = ex.image().warnings();
                     if (ex.image().truncated()) {

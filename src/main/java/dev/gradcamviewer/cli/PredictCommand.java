@@ -20,13 +20,17 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")
     Path model;
 
+    @Option(names = "--timeout", defaultValue = "300", description = "seconds the model may take to load or for one image before it is reported as hung (default: ${DEFAULT-VALUE})")
+    long timeout;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGES_OR_FOLDERS")
     List<Path> inputs;
 
     @Override
     public Integer call() throws Exception {
         int failed = 0;
-        try (ModelBundle bundle = CliSupport.openModel(model)) {
+        try (ModelRunner runner = ModelRunner.open(model, timeout)) {
+            ModelBundle bundle = runner.bundle();
             StringBuilder header = new StringBuilder("file,predicted,probability");
             for (String l : bundle.labels()) header.append(",p_").append(CliSupport.csv(l));
             System.out.println(header);
@@ -44,7 +48,7 @@ final class PredictCommand implements Callable<Integer> {
                         System.err.println("gradcam-viewer: " + file + ": warning: " + String.join("; ", decoded.warnings()));
                     }
                     Preprocessed x = ModelInputs.preprocess(decoded, bundle.manifest().input());
-                    Prediction p = bundle.predict(x.tensor());
+                    Prediction p = runner.call("predicting " + file, () -> bundle.predict(x.tensor()));
                     StringBuilder line = new StringBuilder(CliSupport.csv(file.toString()))
                             .append(',').append(CliSupport.csv(p.predictedLabel()))
                             .append(',').append(format(p.probability(p.predicted())));
