@@ -23,6 +23,6 @@ public final class Main {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        System.exit(GradcamCommand.execute(args));
+        System.exit(GradcamCommand.executeStoppable(args));
     }
 }

@@ -106,6 +106,12 @@ final class ExplainCommand implements Callable<Integer> {
                 if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
                 long start = System.nanoTime();
                 Path base = names.get(file);
+                if (Interrupts.requested()) {
+                    failed++;
+                    summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(), "0",
+                            CliSupport.csv("not done: interrupted")));
+                    continue;
+                }
                 if (runner.hung()) {
                     failed++;
                     summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(), "0",

@@ -24,6 +24,13 @@ public final class GradcamCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** As {@link #execute}, with Ctrl-C and SIGTERM stopping a batch cleanly (for a process of its own). */
+    public static int executeStoppable(String... args) {
+        Interrupts.install();
+        int code = execute(args);
+        return Interrupts.requested() ? Interrupts.exitCode() : code;
+    }
+
     /** Runs the command line; errors become one line on stderr and a non-zero exit code. */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new GradcamCommand());

@@ -40,6 +40,11 @@ final class PredictCommand implements Callable<Integer> {
             List<Path> files = listing.files();
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
+                if (Interrupts.requested()) {
+                    System.err.println("gradcam-viewer: stopped before " + (files.size() - i) + " of " + files.size() + " images");
+                    failed++;
+                    break;
+                }
                 if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
                 try {
                     var decoded = ImageDecoder.decode(file);
