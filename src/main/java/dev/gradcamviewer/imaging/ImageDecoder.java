@@ -1,6 +1,7 @@
 package dev.gradcamviewer.imaging;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
@@ -50,18 +51,50 @@ public final class ImageDecoder {
             try {
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warningText(warning)));
                 reader.setInput(in, true, true);
-                img = reader.read(0);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                long pixels = (long) w * h;
+                if (pixels > MAX_PIXELS) {
+                    throw new ImageDecodeException(String.format(Locale.ROOT, "%s is %dx%d pixels (%,d megapixels): more than this program reads (%,d megapixels)",
+                            name, w, h, pixels / 1_000_000, MAX_PIXELS / 1_000_000));
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(pixels);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                    warnings.add(String.format(Locale.ROOT, "read at 1/%d of its %dx%d pixels in each direction (%dx%d), to fit in memory",
+                            step, w, h, (w + step - 1) / step, (h + step - 1) / step));
+                }
+                img = reader.read(0, param);
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(name + " is not a readable image: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodeException(name + " does not fit in the memory this program may use (raise it with -Xmx, or make the image smaller)", e);
         }
         if (img == null) throw new ImageDecodeException(name + " is not an image this viewer reads (PNG, JPEG, TIFF, BMP)");
         DecodedImage decoded = fromBuffered(img);
         int orientation = Orientation.read(file);
         if (orientation > 1) warnings.add(Orientation.describe(orientation));
         return new DecodedImage(decoded, Orientation.apply(decoded, orientation), warnings);
+    }
+
+    /** Images above this many pixels are refused (a 46000x46000 PNG is 2 MB on disk and 2,116 megapixels). */
+    public static final long MAX_PIXELS = 1_000_000_000L;
+    /**
+     * Images above this many pixels are read at an integer fraction of their size (by the decoder,
+     * row by row, so the full image is never in memory): what the model sees, the overlay and the
+     * viewer all use that. 50 megapixels in colour take about 1.2 GB while explained.
+     */
+    public static final long FULL_READ_PIXELS = 50_000_000L;
+
+    /** The smallest step s for which (pixels / s^2) is at most {@link #FULL_READ_PIXELS}. */
+    static int subsampling(long pixels) {
+        int s = 1;
+        while (pixels / ((long) s * s) > FULL_READ_PIXELS) s++;
+        return s;
     }
 
     private static String warningText(String warning) {
