@@ -4,6 +4,7 @@ import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.LayerData;
 import dev.gradcamviewer.imaging.CellGeometry;
+import dev.gradcamviewer.imaging.CropRegion;
 import dev.gradcamviewer.imaging.DecodedImage;
 import dev.gradcamviewer.imaging.HeatmapPlacer;
 import dev.gradcamviewer.imaging.PlacedMap;
@@ -61,6 +62,18 @@ public final class ExplainedImage implements AutoCloseable {
             CamMap m = cam(layer, method);
             return HeatmapPlacer.place(m.values(), m.height(), m.width(), geometry(layer, placement), input.crop(), placement);
         });
+    }
+
+    /**
+     * The placed map in the pixels of the file itself, row by row: for an image read at 1/s of its
+     * size the crop scales by s, so that the overlay can be written at the file's full resolution.
+     */
+    public HeatmapPlacer.Rows sourceRows(String layer, CamMethod method, Placement placement) {
+        CamMap m = cam(layer, method);
+        int s = image.step();
+        CropRegion c = input.crop();
+        CropRegion full = new CropRegion(c.top() * s, c.left() * s, c.height() * s, c.width() * s, c.scaleY() * s, c.scaleX() * s);
+        return HeatmapPlacer.rows(m.values(), m.height(), m.width(), geometry(layer, placement), full, placement);
     }
 
     /** True when this layer was computed in the pass (a model without a manifest has none). */

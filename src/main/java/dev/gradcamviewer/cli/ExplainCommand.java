@@ -7,6 +7,7 @@ import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.files.AtomicFile;
+import dev.gradcamviewer.imaging.BandedOverlay;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.Npy;
@@ -137,8 +138,15 @@ final class ExplainCommand implements Callable<Integer> {
                             if (!target.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
                                 throw new IllegalStateException("refusing to write outside --out: " + target);
                             }
-                            var overlay = OverlayComposer.compose(ex.image(), ex.placed(layer, cam, place), colours, alpha);
-                            AtomicFile.write(target, o -> ImageIO.write(overlay, "png", o));
+                            if (ex.image().step() > 1 && !ex.image().turned()) {
+                                // read at a fraction of its size: the overlay is still made at the file's own, a band at a time
+                                var rows = ex.sourceRows(layer, cam, place);
+                                AtomicFile.write(target, o -> BandedOverlay.writePng(file, ex.image().sourceWidth(), ex.image().sourceHeight(),
+                                        rows, colours, alpha, o));
+                            } else {
+                                var overlay = OverlayComposer.compose(ex.image(), ex.placed(layer, cam, place), colours, alpha);
+                                AtomicFile.write(target, o -> ImageIO.write(overlay, "png", o));
+                            }
                             if (raw) {
                                 Path npy = target.resolveSibling(target.getFileName().toString().replaceFirst("\\.png$", ".npy"));
                                 AtomicFile.write(npy, o -> Npy.write(o, new int[] {map.height(), map.width()}, map.values()));

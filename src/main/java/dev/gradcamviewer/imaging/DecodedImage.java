@@ -6,16 +6,19 @@ import java.util.List;
  * An image at full resolution as float planes in [0, 1]: {@code planes[c][y * width + x]}, one plane
  * for grayscale, three for colour. {@code bitDepth} is per sample as stored in the file (8 or 16).
  * {@code warnings} says what the decoder noticed (a truncated file, a rotation from the file's
- * orientation tag), for the user to read.
+ * orientation tag), for the user to read. {@code step} is 1, or s when a very large file was read at
+ * 1/s of its size in each direction (pixel (x, y) here is the file's (s x, s y)); {@code sourceWidth}
+ * and {@code sourceHeight} are the file's own size then.
  */
-public record DecodedImage(int width, int height, float[][] planes, int bitDepth, List<String> warnings) {
+public record DecodedImage(int width, int height, float[][] planes, int bitDepth, List<String> warnings,
+                           int step, int sourceWidth, int sourceHeight, boolean turned) {
     public DecodedImage(int width, int height, float[][] planes, int bitDepth) {
-        this(width, height, planes, bitDepth, List.of());
+        this(width, height, planes, bitDepth, List.of(), 1, width, height, false);
     }
 
-    /** {@code pixels} (width, height, planes) with {@code like}'s bit depth and the given warnings. */
-    DecodedImage(DecodedImage like, DecodedImage pixels, List<String> warnings) {
-        this(pixels.width(), pixels.height(), pixels.planes(), like.bitDepth(), List.copyOf(warnings));
+    /** {@code pixels} as read from a file of the given size, with what was noticed on the way. */
+    DecodedImage(DecodedImage pixels, List<String> warnings, int step, int sourceWidth, int sourceHeight, boolean turned) {
+        this(pixels.width(), pixels.height(), pixels.planes(), pixels.bitDepth(), List.copyOf(warnings), step, sourceWidth, sourceHeight, turned);
     }
 
     public int channels() { return planes.length; }

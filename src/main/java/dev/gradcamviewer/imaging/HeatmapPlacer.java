@@ -5,26 +5,54 @@ package dev.gradcamviewer.imaging;
  * model saw. {@link Placement#RESIZE} resizes the map to the crop's size as PIL does (half-pixel
  * centres); {@link Placement#RECEPTIVE_FIELD} puts each cell on its receptive-field centre and
  * interpolates in cell coordinates, clamped at the edges.
+ *
+ * <p>Both are separable: a horizontal pass over the few rows of cells, then each output row from
+ * four (or, shrinking, a few more) of those. {@link Rows} gives any output row on its own, so that an
+ * overlay of any size can be made a band at a time.
  */
 public final class HeatmapPlacer {
     private HeatmapPlacer() { }
 
     public static PlacedMap place(float[] cells, int rows, int cols, CellGeometry geometry, CropRegion crop, Placement placement) {
+        Rows r = rows(cells, rows, cols, geometry, crop, placement);
+        float[] values = new float[r.width() * r.height()];
+        float[] row = new float[r.width()];
+        for (int y = 0; y < r.height(); y++) {
+            r.row(y, row);
+            System.arraycopy(row, 0, values, y * r.width(), r.width());
+        }
+        return new PlacedMap(r.x(), r.y(), r.width(), r.height(), values);
+    }
+
+    /** The placed map row by row: it covers ({@code x}, {@code y}) to ({@code x + width}, {@code y + height}) of the original. */
+    public interface Rows {
+        int x();
+
+        int y();
+
+        int width();
+
+        int height();
+
+        /** Row {@code i} of the placed map (original row {@code y() + i}) into {@code dst}, {@code width()} values. */
+        void row(int i, float[] dst);
+    }
+
+    public static Rows rows(float[] cells, int rows, int cols, CellGeometry geometry, CropRegion crop, Placement placement) {
         int x0 = (int) Math.round(crop.left());
         int y0 = (int) Math.round(crop.top());
         int w = (int) Math.round(crop.left() + crop.width()) - x0;
         int h = (int) Math.round(crop.top() + crop.height()) - y0;
-        float[] values = placement == Placement.RESIZE
-                ? Resampler.bicubic(cells, cols, rows, w, h)
-                : receptiveField(cells, rows, cols, geometry, crop, x0, y0, w, h);
-        return new PlacedMap(x0, y0, w, h, values);
-    }
-
-    private static float[] receptiveField(float[] cells, int rows, int cols, CellGeometry g, CropRegion crop,
-                                          int x0, int y0, int w, int h) {
-        Taps ty = taps(h, y0, crop.top(), crop.scaleY(), g.originY(), g.stepY(), rows);
-        Taps tx = taps(w, x0, crop.left(), crop.scaleX(), g.originX(), g.stepX(), cols);
-        // horizontal pass on each cell row, then vertical: 8 multiply-adds per output pixel
+        if (placement == Placement.RESIZE) {
+            float[] tmp = Resampler.bicubicHorizontal(cells, cols, rows, w);
+            Resampler.Axis vertical = h == rows ? null : Resampler.bicubicAxis(rows, h);
+            return new Placed(x0, y0, w, h, (i, dst) -> {
+                if (vertical == null) System.arraycopy(tmp, i * w, dst, 0, w);
+                else vertical.row(tmp, w, i, dst);
+            });
+        }
+        Taps ty = taps(h, y0, crop.top(), crop.scaleY(), geometry.originY(), geometry.stepY(), rows);
+        Taps tx = taps(w, x0, crop.left(), crop.scaleX(), geometry.originX(), geometry.stepX(), cols);
         float[] tmp = new float[rows * w];
         for (int r = 0; r < rows; r++) {
             int row = r * cols;
@@ -34,8 +62,7 @@ public final class HeatmapPlacer {
                         + tx.weight[b + 2] * cells[row + tx.index[b + 2]] + tx.weight[b + 3] * cells[row + tx.index[b + 3]]);
             }
         }
-        float[] out = new float[w * h];
-        for (int y = 0; y < h; y++) {
+        return new Placed(x0, y0, w, h, (y, dst) -> {
             int b = y * 4;
             int r0 = ty.index[b] * w;
             int r1 = ty.index[b + 1] * w;
@@ -45,12 +72,17 @@ public final class HeatmapPlacer {
             float w1 = (float) ty.weight[b + 1];
             float w2 = (float) ty.weight[b + 2];
             float w3 = (float) ty.weight[b + 3];
-            int o = y * w;
-            for (int x = 0; x < w; x++) {
-                out[o + x] = w0 * tmp[r0 + x] + w1 * tmp[r1 + x] + w2 * tmp[r2 + x] + w3 * tmp[r3 + x];
-            }
-        }
-        return out;
+            for (int x = 0; x < w; x++) dst[x] = w0 * tmp[r0 + x] + w1 * tmp[r1 + x] + w2 * tmp[r2 + x] + w3 * tmp[r3 + x];
+        });
+    }
+
+    private interface RowFunction {
+        void row(int i, float[] dst);
+    }
+
+    private record Placed(int x, int y, int width, int height, RowFunction f) implements Rows {
+        @Override
+        public void row(int i, float[] dst) { f.row(i, dst); }
     }
 
     private record Taps(int[] index, double[] weight) { }

@@ -42,6 +42,9 @@ public final class ImageDecoder {
         if (!Files.isRegularFile(file)) throw new ImageDecodeException("image not found: " + file);
         BufferedImage img;
         List<String> warnings = new ArrayList<>();
+        int step;
+        int sourceW;
+        int sourceH;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
@@ -59,7 +62,9 @@ public final class ImageDecoder {
                             name, w, h, pixels / 1_000_000, MAX_PIXELS / 1_000_000));
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
-                int step = subsampling(pixels);
+                step = subsampling(pixels);
+                sourceW = w;
+                sourceH = h;
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
                     warnings.add(String.format(Locale.ROOT, "read at 1/%d of its %dx%d pixels in each direction (%dx%d), to fit in memory",
@@ -78,7 +83,7 @@ public final class ImageDecoder {
         DecodedImage decoded = fromBuffered(img);
         int orientation = Orientation.read(file);
         if (orientation > 1) warnings.add(Orientation.describe(orientation));
-        return new DecodedImage(decoded, Orientation.apply(decoded, orientation), warnings);
+        return new DecodedImage(Orientation.apply(decoded, orientation), warnings, step, sourceW, sourceH, orientation > 1);
     }
 
     /** Images above this many pixels are refused (a 46000x46000 PNG is 2 MB on disk and 2,116 megapixels). */

@@ -41,7 +41,7 @@ public final class OverlayComposer {
     }
 
     /** Per channel: (base * (256 - a) + top * a) / 256, with a in 0..256. */
-    static int blend(int base, int top, int a) {
+    public static int blend(int base, int top, int a) {
         int inv = 256 - a;
         int r = (((base >> 16) & 0xff) * inv + ((top >> 16) & 0xff) * a) >> 8;
         int g = (((base >> 8) & 0xff) * inv + ((top >> 8) & 0xff) * a) >> 8;

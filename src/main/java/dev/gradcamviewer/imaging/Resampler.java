@@ -48,8 +48,29 @@ public final class Resampler {
         return oh == h ? tmp : pass(tmp, ow, h, oh, false, f);
     }
 
-    private static float[] pass(float[] src, int w, int h, int outSize, boolean horizontal, Filter filter) {
-        int inSize = horizontal ? w : h;
+    /** PIL's BICUBIC weights along one axis: output sample o is the sum of in[starts[o] + k] * weights[o * kmax + k]. */
+    static Axis bicubicAxis(int inSize, int outSize) {
+        return axis(inSize, outSize, CUBIC);
+    }
+
+    /** PIL's BICUBIC horizontal pass alone (w x h to ow x h). */
+    static float[] bicubicHorizontal(float[] src, int w, int h, int ow) {
+        return ow == w ? src : pass(src, w, h, ow, true, CUBIC);
+    }
+
+    record Axis(int[] starts, int[] counts, double[] weights, int kmax) {
+        /** Output row o of a vertical pass over {@code src} ({@code w} wide), as {@link #pass} computes it. */
+        void row(float[] src, int w, int o, float[] dst) {
+            int base = o * kmax;
+            for (int x = 0; x < w; x++) {
+                double s = 0;
+                for (int k = 0; k < counts[o]; k++) s += src[(starts[o] + k) * w + x] * weights[base + k];
+                dst[x] = (float) s;
+            }
+        }
+    }
+
+    private static Axis axis(int inSize, int outSize, Filter filter) {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
         double support = filter.support() * filterScale;
@@ -71,6 +92,11 @@ public final class Resampler {
             starts[o] = xmin;
             counts[o] = xmax;
         }
+        return new Axis(starts, counts, weights, kmax);
+    }
+
+    private static float[] pass(float[] src, int w, int h, int outSize, boolean horizontal, Filter filter) {
+        Axis a = axis(horizontal ? w : h, outSize, filter);
         int ow = horizontal ? outSize : w;
         int oh = horizontal ? h : outSize;
         float[] out = new float[ow * oh];
@@ -79,19 +105,16 @@ public final class Resampler {
                 int row = y * w;
                 for (int o = 0; o < outSize; o++) {
                     double s = 0;
-                    int base = o * kmax;
-                    for (int k = 0; k < counts[o]; k++) s += src[row + starts[o] + k] * weights[base + k];
+                    int base = o * a.kmax();
+                    for (int k = 0; k < a.counts()[o]; k++) s += src[row + a.starts()[o] + k] * a.weights()[base + k];
                     out[y * ow + o] = (float) s;
                 }
             }
         } else {
+            float[] row = new float[w];
             for (int o = 0; o < outSize; o++) {
-                int base = o * kmax;
-                for (int x = 0; x < w; x++) {
-                    double s = 0;
-                    for (int k = 0; k < counts[o]; k++) s += src[(starts[o] + k) * w + x] * weights[base + k];
-                    out[o * w + x] = (float) s;
-                }
+                a.row(src, w, o, row);
+                System.arraycopy(row, 0, out, o * w, w);
             }
         }
         return out;

@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Very large scans in a batch, in a JVM held to 1 GB of heap (less than the default on any machine
- * that runs the viewer): a 20000x20000 PNG is explained (read at a fraction of its size, which the
- * summary says), a 46000x46000 one is refused with its size named, and the batch goes on.
+ * that runs the viewer): a 20000x20000 PNG is explained (read at a fraction of its size for the
+ * model, which the summary says, and its overlay written at full resolution a band at a time), a
+ * 46000x46000 one is refused with its size named, and the batch goes on.
  */
 class LargeImageTest {
     /** A grayscale PNG written row by row (a bright disc on dark), never held in memory whole. */
@@ -88,8 +89,21 @@ class LargeImageTest {
         assertEquals(4, rows.size(), rows.toString());
         String big = rows.stream().filter(r -> r.contains("a-20000.png")).findFirst().orElseThrow();
         assertTrue(big.contains(",\"ok; read at 1/3 of its 20000x20000 pixels in each direction (6667x6667)"), big);
-        java.awt.image.BufferedImage overlay = javax.imageio.ImageIO.read(dir.resolve("out/a-20000.base_model.4.gradcam.png").toFile());
-        assertEquals(6667, overlay.getWidth());
+        // the overlay is at the file's own resolution, made a band at a time; look at a patch of it
+        try (javax.imageio.stream.ImageInputStream iis = javax.imageio.ImageIO.createImageInputStream(dir.resolve("out/a-20000.base_model.4.gradcam.png").toFile())) {
+            javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReaders(iis).next();
+            reader.setInput(iis);
+            assertEquals(20000, reader.getWidth(0));
+            assertEquals(20000, reader.getHeight(0));
+            javax.imageio.ImageReadParam region = reader.getDefaultReadParam();
+            region.setSourceRegion(new java.awt.Rectangle(9990, 9990, 20, 20));
+            java.awt.image.BufferedImage patch = reader.read(0, region);
+            int rgb = patch.getRGB(10, 10);
+            int r = (rgb >> 16) & 0xff;
+            int b = rgb & 0xff;
+            assertTrue(r != b, "the centre of the disc carries heat colour: " + Integer.toHexString(rgb));
+            reader.dispose();
+        }
         assertTrue(rows.stream().anyMatch(r -> r.contains("c-normal-size.png") && r.endsWith(",ok")), rows.toString());
     }
 }
