@@ -5,7 +5,6 @@ import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.Explainer;
 import dev.gradcamviewer.app.ModelInputs;
 import dev.gradcamviewer.cam.CamMap;
-import dev.gradcamviewer.cam.GradCam;
 import dev.gradcamviewer.imaging.CellGeometry;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.CropRegion;
@@ -41,6 +40,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "50", description = "timed runs per figure (default: ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--layer", description = "tapped layer to time; default: the model's default layer")
+    String layerName;
+
+    @Option(names = "--method", defaultValue = "gradcam", description = "CAM method for (c) (default: ${DEFAULT-VALUE})")
+    String method;
+
     @Override
     public Integer call() throws Exception {
         Path img = image != null ? image : BundledFiles.firstSample().orElseThrow(() -> new IllegalStateException("no bundled sample; give --image"));
@@ -48,10 +53,13 @@ final class BenchCommand implements Callable<Integer> {
             TorchEngine.gradientCheck();
             Manifest m = bundle.manifest();
             Preprocessed x = ModelInputs.preprocess(ImageDecoder.decode(img), m.input());
-            String layer = m.defaultLayer();
-            System.out.printf(Locale.ROOT, "model %s, %d taps, input %s; %d runs each; %d cores; libtorch %s, oneDNN %s%n",
+            String layer = layerName != null ? layerName : m.defaultLayer();
+            if (!bundle.tapNames().contains(layer)) throw new IllegalArgumentException("layer '" + layer + "' is not tapped in this model");
+            dev.gradcamviewer.cam.CamMethod camMethod = dev.gradcamviewer.cam.CamMethods.byName(method)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown method '" + method + "'"));
+            System.out.printf(Locale.ROOT, "model %s, %d taps, input %s; %d runs each; %d cores; libtorch %s; %s%n",
                     bundle.name(), bundle.tapNames().size(), m.input().shape(), runs, Runtime.getRuntime().availableProcessors(),
-                    TorchEngine.libtorchVersion(), TorchEngine.oneDnnEnabled() ? "on" : "off");
+                    TorchEngine.libtorchVersion(), TorchEngine.paths());
             report("(a) forward only", () -> time(() -> bundle.predict(x.tensor())));
             // every figure includes freeing the pass, as the viewer does when the next image comes
             report("(b) forward+backward, every tap, the default layer read", () -> time(() -> {
@@ -70,25 +78,36 @@ final class BenchCommand implements Callable<Integer> {
                     return r.tap(layer);
                 }
             }));
-            report("    forward+backward to the input, no tap (plain)", () -> bundle.plainForwardBackward(x.tensor()));
+            report("    forward+backward to the input, no tap (plain)", () -> {
+                try {
+                    return bundle.plainForwardBackward(x.tensor());
+                } catch (dev.gradcamviewer.model.BundleException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
 
             CamMap cam;
             try (ExplainedImage ex = new Explainer(bundle).explain(img, -1, Score.LOGIT, List.of(layer))) {
-                cam = ex.cam(layer, new GradCam());
+                cam = ex.cam(layer, camMethod);
             }
-            Manifest.Geometry g = m.taps().stream().filter(t -> t.name().equals(layer)).findFirst().orElseThrow().geometry();
-            CellGeometry geometry = new CellGeometry(g.origin().get(0), g.origin().get(1), g.step().get(0), g.step().get(1));
+            Manifest.TapSpec tap = m.taps().stream().filter(t -> t.name().equals(layer)).findFirst().orElseThrow();
+            Manifest.Geometry g = tap.geometry();
+            Placement placement = g == null ? Placement.RESIZE : Placement.RECEPTIVE_FIELD;
+            CellGeometry geometry = g == null ? CellGeometry.halfPixel(cam.height(), cam.width(), m.input().height(), m.input().width())
+                    : new CellGeometry(g.origin().get(0), g.origin().get(1), g.step().get(0), g.step().get(1));
+            System.out.printf(Locale.ROOT, "layer %s, %s; placement %s%n", layer, camMethod.displayName(),
+                    g == null ? "resize (the layer has no recorded cell geometry)" : "receptive-field");
             double s = 2048.0 / m.input().height();
             CropRegion crop = new CropRegion(0, 0, 2048, 2048, s, s);
             HeatColorizer colours = new HeatColorizer(Colormap.of("jet"), 2);
             int[] argb = new int[2048 * 2048];
             report("(c) render one layer from the cached pass to a 2048x2048 overlay", () -> time(() -> {
-                PlacedMap p = HeatmapPlacer.place(cam.values(), cam.height(), cam.width(), geometry, crop, Placement.RECEPTIVE_FIELD);
+                PlacedMap p = HeatmapPlacer.place(cam.values(), cam.height(), cam.width(), geometry, crop, placement);
                 colours.colorize(p.values(), argb);
                 return p;
             }));
             report("    of which colouring only (colormap or emphasis change)", () -> {
-                PlacedMap p = HeatmapPlacer.place(cam.values(), cam.height(), cam.width(), geometry, crop, Placement.RECEPTIVE_FIELD);
+                PlacedMap p = HeatmapPlacer.place(cam.values(), cam.height(), cam.width(), geometry, crop, placement);
                 return time(() -> {
                     colours.colorize(p.values(), argb);
                     return null;

@@ -29,8 +29,7 @@ final class SelfTestCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "libtorch %s started in %d ms (offline: %s)%n", torch, engineMs, System.getProperty("ai.djl.offline"));
             t0 = System.nanoTime();
             GradientSelfCheck.Report check = TorchEngine.gradientCheck();
-            System.out.printf(Locale.ROOT, "gradient self-check: %s (%d ms); oneDNN %s%n", check.summary(), ms(t0),
-                    TorchEngine.oneDnnEnabled() ? "on" : "off");
+            System.out.printf(Locale.ROOT, "gradient self-check: %s (%d ms); %s%n", check.summary(), ms(t0), TorchEngine.paths());
             ok &= check.camsAllowed();
             Path modelPath = BundledFiles.demoModel().orElseThrow(() -> new IllegalStateException("the bundled demo model is missing"));
             Path sample = BundledFiles.firstSample().orElseThrow(() -> new IllegalStateException("the bundled sample images are missing"));

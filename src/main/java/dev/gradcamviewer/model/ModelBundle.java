@@ -107,6 +107,10 @@ public final class ModelBundle implements AutoCloseable {
         if (input.length != expected) {
             throw new BundleException("input has " + input.length + " values; the model takes " + in.shape());
         }
+        return TorchEngine.forward(() -> predictOnce(input));
+    }
+
+    private Prediction predictOnce(float[] input) throws BundleException {
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDList outputs = forward(manager, input);
             float[] y = outputs.get(0).toFloatArray();
@@ -132,8 +136,10 @@ public final class ModelBundle implements AutoCloseable {
     public synchronized PassResult explain(float[] input, int target, Score score, java.util.Collection<String> wanted)
             throws BundleException {
         if (!hasManifest) throw new BundleException("this model file has no Grad-CAM manifest: CAMs need a bundle made by models/tools/export_model.py");
-        GradientSelfCheck.Report check = TorchEngine.gradientCheck();
-        if (!check.camsAllowed()) throw new BundleException(check.summary());
+        return TorchEngine.gradient(() -> explainOnce(input, target, score, wanted));
+    }
+
+    private PassResult explainOnce(float[] input, int target, Score score, java.util.Collection<String> wanted) throws BundleException {
         Manifest.InputSpec in = manifest.input();
         if (input.length != (long) in.channels() * in.height() * in.width()) {
             throw new BundleException("input has " + input.length + " values; the model takes " + in.shape());
@@ -201,7 +207,11 @@ public final class ModelBundle implements AutoCloseable {
      * For benchmarks: a forward+backward to the input image only, no probe asking for a gradient,
      * as a model without taps would do it. Returns milliseconds.
      */
-    public synchronized double plainForwardBackward(float[] input) {
+    public synchronized double plainForwardBackward(float[] input) throws BundleException {
+        return TorchEngine.gradient(() -> plainForwardBackwardOnce(input));
+    }
+
+    private double plainForwardBackwardOnce(float[] input) {
         long start = System.nanoTime();
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDList inputs = new NDList();
@@ -239,6 +249,13 @@ public final class ModelBundle implements AutoCloseable {
 
     /** One forward with zero probes: the model must accept them and return activations of the recorded shapes. */
     private void checkTapShapes() throws BundleException {
+        TorchEngine.forward(() -> {
+            checkTapShapesOnce();
+            return null;
+        });
+    }
+
+    private void checkTapShapesOnce() throws BundleException {
         Manifest.InputSpec in = manifest.input();
         float[] zeros = new float[in.channels() * in.height() * in.width()];
         try (NDManager manager = model.getNDManager().newSubManager()) {
@@ -296,14 +313,15 @@ public final class ModelBundle implements AutoCloseable {
     private static Manifest plainManifest(Model model, Path file) throws BundleException {
         Manifest.InputSpec in = new Manifest.InputSpec(List.of(1, 3, 224, 224), "RGB", 256, List.of(224, 224), "bilinear",
                 List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));
-        float[] y;
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDArray x = manager.zeros(new Shape(1, 3, 224, 224));
-            y = model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false).get(0).toFloatArray();
-        } catch (EngineException e) {
-            throw new BundleException(file.getFileName() + " has no Grad-CAM manifest and does not take a 1x3x224x224 image: "
-                    + "export it with models/tools/export_model.py (" + oneLine(e) + ")");
-        }
+        float[] y = TorchEngine.forward(() -> {
+            try (NDManager manager = model.getNDManager().newSubManager()) {
+                NDArray x = manager.zeros(new Shape(1, 3, 224, 224));
+                return model.getBlock().forward(new ParameterStore(manager, false), new NDList(x), false).get(0).toFloatArray();
+            } catch (EngineException e) {
+                throw new BundleException(file.getFileName() + " has no Grad-CAM manifest and does not take a 1x3x224x224 image: "
+                        + "export it with models/tools/export_model.py (" + oneLine(e) + ")");
+            }
+        });
         boolean probabilities = IntStream.range(0, y.length).allMatch(i -> y[i] >= 0 && y[i] <= 1);
         double sum = 0;
         for (float v : y) sum += v;

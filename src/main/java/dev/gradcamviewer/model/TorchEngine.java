@@ -68,6 +68,45 @@ public final class TorchEngine {
         return report;
     }
 
+    /** Model work that may fail with a message for the user. */
+    interface Work<T> {
+        T run() throws BundleException;
+    }
+
+    /** For tests: whether oneDNN was on during the last forward-only and the last gradient pass. */
+    static volatile boolean lastForwardOneDnn;
+    static volatile boolean lastGradientOneDnn;
+
+    private static boolean chosenOff() {
+        return "off".equalsIgnoreCase(System.getProperty(ONEDNN_PROPERTY, "auto"));
+    }
+
+    /**
+     * Runs a pass without gradients (a prediction, a load check) with oneDNN on: libtorch's oneDNN bug
+     * is in convolution input gradients, and its forward results are right, so predictions keep their
+     * speed where the guard has switched oneDNN off for gradients. The switch is restored after.
+     */
+    static synchronized <T> T forward(Work<T> work) throws BundleException {
+        engine();
+        boolean before = GlobalContext.oneDnn();
+        boolean want = !chosenOff();
+        if (want != before) GlobalContext.setOneDnn(want);
+        lastForwardOneDnn = want;
+        try {
+            return work.run();
+        } finally {
+            if (want != before) GlobalContext.setOneDnn(before);
+        }
+    }
+
+    /** Runs a forward and backward pass on the path the gradient self-check decided. */
+    static synchronized <T> T gradient(Work<T> work) throws BundleException {
+        GradientSelfCheck.Report check = gradientCheck();
+        if (!check.camsAllowed()) throw new BundleException(check.summary());
+        lastGradientOneDnn = GlobalContext.oneDnn();
+        return work.run();
+    }
+
     private static volatile String state = "the engine has not started yet";
 
     /** One line on the engine's state for an About box; never waits for the engine. */
@@ -76,16 +115,23 @@ public final class TorchEngine {
     }
 
     private static void describe() {
-        String check = report == null ? "gradient self-check not run yet" : switch (report.outcome()) {
-            case PASSED -> "gradient self-check passed";
-            case PASSED_WITH_ONEDNN_OFF -> "switched off because float32 convolution gradients were wrong with it on";
-            case PASSED_WITH_ONEDNN_CHOSEN_OFF -> "off as chosen with -D" + ONEDNN_PROPERTY + "=off";
-            case FAILED -> "gradient self-check failed: CAMs are refused";
-        };
-        state = String.format("libtorch %s; oneDNN %s (%s); NNPACK %s", Engine.getEngine("PyTorch").getVersion(),
-                GlobalContext.oneDnn() ? "on" : "off", check, GlobalContext.nnpack() ? "on" : "off");
+        state = String.format("libtorch %s; %s; NNPACK %s", Engine.getEngine("PyTorch").getVersion(), paths(), GlobalContext.nnpack() ? "on" : "off");
     }
 
+    /** Which engine path each kind of pass takes, in words. */
+    public static synchronized String paths() {
+        if (chosenOff()) return "oneDNN off for every pass (-D" + ONEDNN_PROPERTY + "=off)";
+        if (report == null) return "oneDNN on for predictions; gradient self-check not run yet";
+        return switch (report.outcome()) {
+            case PASSED -> "oneDNN on for every pass (gradient self-check passed)";
+            case PASSED_WITH_ONEDNN_OFF -> "oneDNN on for predictions, off for gradient passes (its float32 convolution "
+                    + "gradients were wrong in the self-check)";
+            case PASSED_WITH_ONEDNN_CHOSEN_OFF -> "oneDNN off for every pass (-D" + ONEDNN_PROPERTY + "=off)";
+            case FAILED -> "oneDNN on for predictions; gradients wrong even with it off: CAMs are refused";
+        };
+    }
+
+    /** Whether oneDNN is on for gradient passes (at rest the switch is where the self-check left it). */
     public static synchronized boolean oneDnnEnabled() {
         engine();
         return GlobalContext.oneDnn();
@@ -103,11 +149,11 @@ public final class TorchEngine {
         report = null;
     }
 
-    /** For tests: run on one engine path as if the self-check had chosen it. */
+    /** For tests: run gradient passes on one engine path as if the self-check had chosen it. */
     static synchronized void forceForTest(boolean oneDnn) {
         engine();
         GlobalContext.setOneDnn(oneDnn);
-        report = new GradientSelfCheck.Report(GradientSelfCheck.Outcome.PASSED,
+        report = new GradientSelfCheck.Report(oneDnn ? GradientSelfCheck.Outcome.PASSED : GradientSelfCheck.Outcome.PASSED_WITH_ONEDNN_OFF,
                 java.util.List.of("forced by a test: oneDNN " + (oneDnn ? "on" : "off")));
     }
 
