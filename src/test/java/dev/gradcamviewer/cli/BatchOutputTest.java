@@ -1,14 +1,9 @@
 package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.Fixtures;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,28 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Batch results land on the right input, nothing is overwritten or lost, and every failure is named. */
-class BatchOutputTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private String err() { return err.toString(StandardCharsets.UTF_8); }
-
+class BatchOutputTest extends CapturedConsole {
     private static List<Path> files(Path dir) throws Exception {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
@@ -102,7 +76,7 @@ class BatchOutputTest {
         assertEquals(1, code);
         assertTrue(err().contains(empty + ": no image found in this folder"), err());
         assertTrue(err().contains(dir.resolve("missing.png") + ": no such file or folder"), err());
-        assertEquals(2, out.toString(StandardCharsets.UTF_8).strip().split("\n").length, "the readable image still has its row");
+        assertEquals(2, out().strip().split("\n").length, "the readable image still has its row");
     }
 
     @Test
