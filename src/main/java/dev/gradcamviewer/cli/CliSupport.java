@@ -11,9 +11,12 @@ final class CliSupport {
 
     /** The given model, or the bundled demo model. */
     static ModelBundle openModel(Path model) throws BundleException {
-        Path p = model != null ? model : BundledFiles.demoModel().orElseThrow(() ->
+        return ModelBundle.open(modelPath(model));
+    }
+
+    static Path modelPath(Path model) throws BundleException {
+        return model != null ? model : BundledFiles.demoModel().orElseThrow(() ->
                 new BundleException("the bundled demo model was not found; give one with --model"));
-        return ModelBundle.open(p);
     }
 
     /** Makes the folder if need be and proves a file can be written there, before any work is done. */

@@ -1,6 +1,7 @@
 package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.model.LayerNode;
+import dev.gradcamviewer.model.Manifest;
 import dev.gradcamviewer.model.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,14 +17,20 @@ final class LayersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ModelBundle bundle = CliSupport.openModel(model)) {
-            PrintStream out = System.out;
+        Path file = CliSupport.modelPath(model);
+        PrintStream out = System.out;
+        // a bundle's manifest has the tree: no need to start libtorch (seconds) to print it
+        var described = ModelBundle.describe(file);
+        if (described.isPresent()) {
+            Manifest m = described.get().manifest();
+            out.println("# " + m.model().name() + " (" + file.getFileName() + ")");
+            out.println("# " + m.taps().size() + " tapped layers; default layer: " + m.defaultLayer());
+            print(out, described.get().tree().root(), 0, m.defaultLayer());
+            return 0;
+        }
+        try (ModelBundle bundle = ModelBundle.open(file)) {
             out.println("# " + bundle.name() + " (" + bundle.file().getFileName() + ")");
-            if (!bundle.hasManifest()) {
-                out.println("# no Grad-CAM manifest: prediction only; export the model with models/tools/export_model.py to explain it");
-            } else {
-                out.println("# " + bundle.tapNames().size() + " tapped layers; default layer: " + bundle.manifest().defaultLayer());
-            }
+            out.println("# no Grad-CAM manifest: prediction only; export the model with models/tools/export_model.py to explain it");
             print(out, bundle.tree().root(), 0, bundle.manifest().defaultLayer());
             return 0;
         }

@@ -45,12 +45,38 @@ public final class ModelBundle implements AutoCloseable {
         this.model = model;
         this.manifest = manifest;
         this.hasManifest = hasManifest;
-        this.tree = ModelTree.parse(manifest.tree());
+        this.tree = treeOf(manifest, hasManifest);
+    }
+
+    private static ModelTree treeOf(Manifest manifest, boolean hasManifest) {
+        ModelTree tree = ModelTree.parse(manifest.tree());
         Map<String, String> reasons = new HashMap<>();
         if (manifest.notTapped() != null) {
             for (Map<String, String> n : manifest.notTapped()) reasons.put(n.get("name"), "not tapped: it " + n.get("reason"));
         }
-        tree.markTaps(tapNames(), reasons, hasManifest);
+        tree.markTaps(manifest.taps().stream().map(Manifest.TapSpec::name).toList(), reasons, hasManifest);
+        return tree;
+    }
+
+    /** A bundle's manifest and layer tree, read from the archive without starting libtorch. */
+    public record Description(Manifest manifest, ModelTree tree) { }
+
+    /**
+     * Reads the manifest straight from the archive (a TorchScript file is a zip; the exporter's
+     * manifest is its extra file gradcam/manifest.json), checked as on loading; empty for a plain
+     * TorchScript file, which only libtorch can describe.
+     */
+    public static java.util.Optional<Description> describe(Path file) throws BundleException {
+        ArchiveCheck.requireTorchScript(file);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            java.util.zip.ZipEntry entry = zip.stream().filter(e -> e.getName().endsWith("/extra/" + MANIFEST_ENTRY)).findFirst().orElse(null);
+            if (entry == null) return java.util.Optional.empty();
+            String json = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            Manifest m = ManifestReader.read(json);
+            return java.util.Optional.of(new Description(m, treeOf(m, true)));
+        } catch (IOException e) {
+            throw new BundleException(file.getFileName() + " is a damaged archive: " + e.getMessage());
+        }
     }
 
     /** Opens a model file; every way it can be wrong becomes a {@link BundleException} saying which. */

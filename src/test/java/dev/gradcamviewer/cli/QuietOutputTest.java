@@ -44,6 +44,24 @@ class QuietOutputTest {
         assertTrue(Files.exists(dir.resolve("out/summary.csv")));
     }
 
+    /** layers prints a bundle's tree from its manifest: libtorch (unpacked into the DJL cache on first start) is not started. */
+    @Test
+    void layersDoesNotStartLibtorch(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("djl-cache");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.gradcamviewer.Main", "layers")
+                .directory(dir.toFile()).redirectError(dir.resolve("stderr.txt").toFile()).redirectOutput(dir.resolve("stdout.txt").toFile());
+        pb.environment().put("DJL_CACHE_DIR", cache.toString());
+        pb.environment().put("ENGINE_CACHE_DIR", cache.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("stderr.txt")));
+        String out = Files.readString(dir.resolve("stdout.txt"));
+        assertTrue(out.contains("default layer: base_model.4"), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("* ") && l.contains("(4): ResNetBlock")), out);
+        assertFalse(Files.exists(cache), "libtorch was started (it unpacked itself into the cache)");
+    }
+
     @Test
     void checkEngineSaysWhichPathItTook(@TempDir Path dir) throws Exception {
         run(dir, "check-engine");
