@@ -11,7 +11,7 @@ final class CheckEngineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         System.out.println("libtorch " + TorchEngine.libtorchVersion());
-        GradientSelfCheck.Report r = TorchEngine.gradientCheck();
+        GradientSelfCheck.Report r = TorchEngine.gradientCheck(true);
         r.findings().forEach(f -> System.out.println("  " + f));
         System.out.println(r.summary());
         System.out.println(TorchEngine.paths() + "; NNPACK " + (TorchEngine.nnpackEnabled() ? "on" : "off"));

@@ -50,15 +50,31 @@ public final class TorchEngine {
         return engine().getVersion();
     }
 
-    /** The self-check's verdict, computed on first call (about a second). */
+    /**
+     * The self-check's verdict, computed on first call (about half a second), or remembered from an
+     * earlier run on this CPU and libtorch ({@link CheckCache}).
+     */
     public static synchronized GradientSelfCheck.Report gradientCheck() {
+        return gradientCheck(false);
+    }
+
+    /** With {@code fresh}, the check runs even when a verdict is remembered, and renews it. */
+    public static synchronized GradientSelfCheck.Report gradientCheck(boolean fresh) {
+        if (fresh) report = null;
         if (report == null) {
             engine();
-            if ("off".equalsIgnoreCase(System.getProperty(ONEDNN_PROPERTY, "auto"))) {
+            String version = libtorchVersion();
+            java.util.Optional<GradientSelfCheck.Report> remembered = fresh || chosenOff() ? java.util.Optional.empty() : CheckCache.load(version);
+            if (chosenOff()) {
                 GlobalContext.setOneDnn(false);
                 report = GradientSelfCheck.runWithOneDnnOff(TorchEngine::convInputGradient, ConvCase.KNOWN_BAD);
+            } else if (remembered.isPresent()) {
+                report = remembered.get();
+                GlobalContext.setOneDnn(report.outcome() == GradientSelfCheck.Outcome.PASSED);
             } else {
+                GlobalContext.setOneDnn(true);
                 report = GradientSelfCheck.run(TorchEngine::convInputGradient, ConvCase.KNOWN_BAD, () -> GlobalContext.setOneDnn(false));
+                CheckCache.save(version, report);
             }
             report.findings().forEach(f -> LOG.debug("gradient self-check: {}", f));
             if (report.camsAllowed()) LOG.info(report.summary());

@@ -15,12 +15,14 @@ import java.util.List;
  * run) and the bundled sample images, the first one showing its Grad-CAM.
  */
 public final class ViewerApp extends Application {
+    /** The engine the launcher prepared (with the first screen's work already started), else the plain one. */
+    static CamEngine engine;
     private ViewerWindow window;
 
     @Override
     public void start(Stage stage) {
         ViewerSettings settings = ViewerSettings.standard();
-        window = new ViewerWindow(stage, CamEngine.djl(), settings);
+        window = new ViewerWindow(stage, engine != null ? engine : CamEngine.djl(), settings);
         List<Path> given = getParameters().getRaw().stream().map(Path::of).toList();
         Path model = given.stream().filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pt")).findFirst()
                 .orElseGet(() -> initialModel(settings));

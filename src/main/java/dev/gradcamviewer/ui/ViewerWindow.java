@@ -429,6 +429,7 @@ public final class ViewerWindow {
     }
 
     public void loadModel(Path path) {
+        org.slf4j.LoggerFactory.getLogger(ViewerWindow.class).debug("viewer: loading the model");
         begin("Loading model " + path.getFileName() + "…");
         modelLoads.submit(() -> engine.open(path), b -> {
             end();
@@ -765,6 +766,7 @@ public final class ViewerWindow {
                 notice.setVisible(!b.hasManifest());
                 imagePane.setHeat(r.image, r.placed);
                 shownHeat.set(r.placed);
+                StartupTiming.firstCamShown();
             }
             renderCount.set(renderCount.get() + 1);
             timingLabel.setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");

@@ -77,7 +77,7 @@ class LargeImageTest {
         writePng(in.resolve("b-46000.png"), 46000, 46000, true);
         Files.copy(Fixtures.sample("phantom-01-pneumonia.png"), in.resolve("c-normal-size.png"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), "dev.gradcamviewer.Main", "explain", "--out", dir.resolve("out").toString(), in.toString()));
+                "-Dgradcam.cache=" + System.getProperty("gradcam.cache", "target/test-cache"), "-cp", System.getProperty("java.class.path"), "dev.gradcamviewer.Main", "explain", "--out", dir.resolve("out").toString(), in.toString()));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(dir.resolve("stderr.txt").toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).start();
         int code = HungModelTest.finish(p, 300);

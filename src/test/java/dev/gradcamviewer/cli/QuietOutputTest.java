@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuietOutputTest {
     private static String run(Path workDir, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dgradcam.onednn=off", "-cp", System.getProperty("java.class.path"), "dev.gradcamviewer.Main"));
+                "-Dgradcam.onednn=off", "-Dgradcam.cache=" + System.getProperty("gradcam.cache", "target/test-cache"), "-cp", System.getProperty("java.class.path"), "dev.gradcamviewer.Main"));
         cmd.addAll(List.of(args));
         Path err = workDir.resolve("stderr.txt");
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectError(err.toFile())
@@ -49,7 +49,7 @@ class QuietOutputTest {
     void layersDoesNotStartLibtorch(@TempDir Path dir) throws Exception {
         Path cache = dir.resolve("djl-cache");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.gradcamviewer.Main", "layers")
+                "-Dgradcam.cache=" + System.getProperty("gradcam.cache", "target/test-cache"), "-cp", System.getProperty("java.class.path"), "dev.gradcamviewer.Main", "layers")
                 .directory(dir.toFile()).redirectError(dir.resolve("stderr.txt").toFile()).redirectOutput(dir.resolve("stdout.txt").toFile());
         pb.environment().put("DJL_CACHE_DIR", cache.toString());
         pb.environment().put("ENGINE_CACHE_DIR", cache.toString());

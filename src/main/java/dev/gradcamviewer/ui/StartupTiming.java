@@ -1,0 +1,31 @@
+package dev.gradcamviewer.ui;
+
+import javafx.application.Platform;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * How long the first CAM took to reach the screen after the process started: logged once, and with
+ * {@code -Dgradcam.startupBenchmark=true} printed and the viewer closed (for measuring cold and
+ * warm starts of the installed app).
+ */
+final class StartupTiming {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupTiming.class);
+    private static final AtomicBoolean SHOWN = new AtomicBoolean();
+
+    private StartupTiming() { }
+
+    static void firstCamShown() {
+        if (!SHOWN.compareAndSet(false, true)) return;
+        long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        LOG.info("first CAM on screen {} ms after the process started", ms);
+        if (Boolean.getBoolean("gradcam.startupBenchmark")) {
+            System.out.println("first CAM on screen " + ms + " ms after the process started");
+            System.out.flush();
+            Platform.runLater(() -> Runtime.getRuntime().halt(0));
+        }
+    }
+}
