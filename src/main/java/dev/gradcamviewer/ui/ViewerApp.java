@@ -21,8 +21,10 @@ public final class ViewerApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        org.slf4j.LoggerFactory.getLogger(ViewerApp.class).debug("viewer: JavaFX started");
         ViewerSettings settings = ViewerSettings.standard();
         window = new ViewerWindow(stage, engine != null ? engine : CamEngine.djl(), settings);
+        org.slf4j.LoggerFactory.getLogger(ViewerApp.class).debug("viewer: window built");
         List<Path> given = getParameters().getRaw().stream().map(Path::of).toList();
         Path model = given.stream().filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pt")).findFirst()
                 .orElseGet(() -> initialModel(settings));
