@@ -1,27 +1,19 @@
 package dev.gradcamviewer.cli;
 
-import dev.gradcamviewer.app.ExplainedImage;
-import dev.gradcamviewer.app.Explainer;
 import dev.gradcamviewer.app.ImageFiles;
-import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.files.AtomicFile;
-import dev.gradcamviewer.imaging.BandedOverlay;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.HeatColorizer;
-import dev.gradcamviewer.imaging.Npy;
-import dev.gradcamviewer.imaging.OverlayComposer;
 import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.model.BundleException;
 import dev.gradcamviewer.model.ModelBundle;
-import dev.gradcamviewer.model.Prediction;
 import dev.gradcamviewer.model.Score;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import javax.imageio.ImageIO;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,83 +90,12 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try (ModelRunner runner = ModelRunner.open(model, timeout)) {
             ModelBundle bundle = runner.bundle();
-            List<String> chosen = chooseLayers(bundle);
-            int tgt = parseTarget(bundle.labels());
-            Explainer explainer = new Explainer(bundle);
-            List<Path> files = listing.files();
-            for (int i = 0; i < files.size(); i++) {
-                Path file = files.get(i);
-                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
-                long start = System.nanoTime();
-                Path base = names.get(file);
-                if (Interrupts.requested()) {
-                    failed++;
-                    summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(), "0",
-                            CliSupport.csv("not done: interrupted")));
-                    continue;
-                }
-                if (runner.hung()) {
-                    failed++;
-                    summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(), "0",
-                            CliSupport.csv("not done: the model hung on an earlier image")));
-                    continue;
-                }
-                try (ExplainedImage ex = runner.call("explaining " + file, () -> explainer.explain(file, tgt, sc, chosen))) {
-                    Prediction p = ex.pass().prediction();
-                    List<String> notes = ex.image().warnings();
-                    if (ex.image().truncated()) {
-                        failed++;
-                        System.err.println("gradcam-viewer: " + file + ": warning: " + String.join("; ", notes));
-                    }
-                    for (String layer : chosen) {
-                        CamMap map = ex.cam(layer, cam);
-                        String status = "ok";
-                        String written = "";
-                        if (map.zeroGradient()) {
-                            status = "saturated: the score has no gradient, no map drawn (try --score logit)";
-                            System.err.println("gradcam-viewer: " + file + ": " + layer + ": " + status);
-                        } else {
-                            Path target = out.resolve(base + "." + OutputNames.safe(layer) + "." + cam.id() + ".png");
-                            if (!target.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
-                                throw new IllegalStateException("refusing to write outside --out: " + target);
-                            }
-                            if (ex.image().step() > 1 && !ex.image().turned()) {
-                                // read at a fraction of its size: the overlay is still made at the file's own, a band at a time
-                                var rows = ex.sourceRows(layer, cam, place);
-                                AtomicFile.write(target, o -> BandedOverlay.writePng(file, ex.image().sourceWidth(), ex.image().sourceHeight(),
-                                        rows, colours, alpha, o));
-                            } else {
-                                var overlay = OverlayComposer.compose(ex.image(), ex.placed(layer, cam, place), colours, alpha);
-                                AtomicFile.write(target, o -> ImageIO.write(overlay, "png", o));
-                            }
-                            if (raw) {
-                                Path npy = target.resolveSibling(target.getFileName().toString().replaceFirst("\\.png$", ".npy"));
-                                AtomicFile.write(npy, o -> Npy.write(o, new int[] {map.height(), map.width()}, map.values()));
-                            }
-                            written = out.relativize(target).toString();
-                            boolean heat = false;
-                            for (float v : map.values()) heat |= v > 0;
-                            if (!heat) status = "ok; no heat: the map is zero everywhere (nothing at this layer speaks for the target)";
-                        }
-                        if (!notes.isEmpty() && status.equals("ok")) status = "ok; " + (ex.image().truncated() ? "WARNING: " : "") + String.join("; ", notes);
-                        long ms = (System.nanoTime() - start) / 1_000_000;
-                        summary.add(String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(written), CliSupport.csv(p.predictedLabel()),
-                                String.format(Locale.ROOT, "%.6f", p.probability(p.predicted())),
-                                CliSupport.csv(bundle.labels().get(ex.pass().target())), CliSupport.csv(layer), cam.id(),
-                                Long.toString(ms), CliSupport.csv(status)));
-                    }
-                } catch (BundleException e) {
-                    if (!(e instanceof dev.gradcamviewer.model.ImageFailedException)) throw e;
-                    failed++;
-                    System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
-                    summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(),
-                            Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv("failed: " + CliSupport.message(e))));
-                } catch (Exception e) {
-                    failed++;
-                    System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
-                    summary.add(String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", cam.id(),
-                            Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv("failed: " + CliSupport.message(e))));
-                }
+            ExplainBatch batch = new ExplainBatch(new ExplainBatch.Settings(out, names, chooseLayers(bundle), cam, place, colours, alpha, raw,
+                    parseTarget(bundle.labels()), sc, bundle.labels()), runner);
+            try {
+                summary.addAll(batch.run(listing.files()));
+            } finally {
+                failed += batch.failed();
             }
         } finally {
             String text = String.join("\n", summary) + "\n";

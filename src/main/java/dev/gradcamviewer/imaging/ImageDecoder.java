@@ -102,6 +102,23 @@ public final class ImageDecoder {
         return s;
     }
 
+    /** Width x height from the file's header alone, or -1 when it cannot be read (the decoder then says why). */
+    public static long pixelCount(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) return -1;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return (long) reader.getWidth(0) * reader.getHeight(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static String warningText(String warning) {
         String w = warning == null ? "" : warning.trim();
         String lower = w.toLowerCase(Locale.ROOT);

@@ -1,0 +1,215 @@
+package dev.gradcamviewer.cli;
+
+import dev.gradcamviewer.app.ExplainedImage;
+import dev.gradcamviewer.app.Explainer;
+import dev.gradcamviewer.cam.CamMap;
+import dev.gradcamviewer.cam.CamMethod;
+import dev.gradcamviewer.files.AtomicFile;
+import dev.gradcamviewer.imaging.BandedOverlay;
+import dev.gradcamviewer.imaging.DecodedImage;
+import dev.gradcamviewer.imaging.HeatColorizer;
+import dev.gradcamviewer.imaging.ImageDecoder;
+import dev.gradcamviewer.imaging.Npy;
+import dev.gradcamviewer.imaging.OverlayComposer;
+import dev.gradcamviewer.imaging.Placement;
+import dev.gradcamviewer.model.BundleException;
+import dev.gradcamviewer.model.ImageFailedException;
+import dev.gradcamviewer.model.Prediction;
+import dev.gradcamviewer.model.Score;
+
+import javax.imageio.ImageIO;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * explain over many images as a pipeline: while the model runs image i on its thread, the next
+ * image is decoded on another and the previous one's overlays are placed, coloured, blended and
+ * encoded as PNG on a third. Results (summary rows) stay in input order. Images above
+ * {@link #PIPELINED_PIXELS} are taken one at a time, so that at most one large image is in memory.
+ */
+final class ExplainBatch {
+    static final long PIPELINED_PIXELS = 16_000_000L;
+
+    /** What explain writes for every image. */
+    record Settings(Path out, Map<Path, Path> names, List<String> layers, CamMethod cam, Placement placement, HeatColorizer colours,
+                    double alpha, boolean raw, int target, Score score, List<String> labels) { }
+
+    private final Settings s;
+    private final ModelRunner runner;
+    private final Explainer explainer;
+    private final ExecutorService decoder = Executors.newSingleThreadExecutor(daemon("decode"));
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(daemon("write"));
+    private int failed;
+
+    ExplainBatch(Settings settings, ModelRunner runner) {
+        this.s = settings;
+        this.runner = runner;
+        this.explainer = new Explainer(runner.bundle());
+    }
+
+    synchronized int failed() { return failed; }
+
+    /** Explains every file; returns the summary rows in input order (model errors other than one image's propagate). */
+    List<String> run(List<Path> files) throws Exception {
+        List<String> rows = new ArrayList<>();
+        Deque<Future<List<String>>> writing = new ArrayDeque<>();
+        Future<DecodedImage> next = null;
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                Path file = files.get(i);
+                Future<DecodedImage> decoded = next != null ? next : decodeLater(file);
+                next = null;
+                if (Interrupts.requested() || runner.hung()) {
+                    decoded.cancel(true);
+                    countFailure();
+                    drain(writing, rows);
+                    rows.add(row(file, "", null, "", 0, Interrupts.requested() ? "not done: interrupted" : "not done: the model hung on an earlier image"));
+                    continue;
+                }
+                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
+                long start = System.nanoTime();
+                ExplainedImage ex;
+                try {
+                    DecodedImage image = decoded.get();
+                    if (i + 1 < files.size() && small(files.get(i + 1)) && small(image)) next = decodeLater(files.get(i + 1));
+                    else drain(writing, rows); // a large image: nothing else in memory meanwhile
+                    ex = runner.call("explaining " + file, () -> explainer.explain(file, image, s.target(), s.score(), s.layers()));
+                    for (String layer : s.layers()) ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
+                } catch (BundleException e) {
+                    if (!(e instanceof ImageFailedException)) throw e;
+                    drain(writing, rows);
+                    rows.add(failedRow(file, start, e));
+                    continue;
+                } catch (ExecutionException e) {
+                    drain(writing, rows);
+                    rows.add(failedRow(file, start, e.getCause() instanceof Exception c ? c : e));
+                    continue;
+                } catch (Exception e) {
+                    drain(writing, rows);
+                    rows.add(failedRow(file, start, e));
+                    continue;
+                }
+                drain(writing, rows, 1);
+                ExplainedImage done = ex;
+                writing.add(writer.submit(() -> write(file, done, start)));
+            }
+            drain(writing, rows);
+        } finally {
+            if (next != null) next.cancel(true);
+            decoder.shutdownNow();
+            writer.shutdown();
+        }
+        return rows;
+    }
+
+    private static boolean small(Path file) {
+        long n = ImageDecoder.pixelCount(file);
+        return n >= 0 && n <= PIPELINED_PIXELS;
+    }
+
+    private static boolean small(DecodedImage image) {
+        return (long) image.width() * image.height() <= PIPELINED_PIXELS && image.step() == 1;
+    }
+
+    private Future<DecodedImage> decodeLater(Path file) {
+        return decoder.submit(() -> ImageDecoder.decode(file));
+    }
+
+    /** Waits for the oldest writes until at most {@code keep} are pending, adding their rows in order. */
+    private void drain(Deque<Future<List<String>>> writing, List<String> rows, int keep) throws InterruptedException {
+        while (writing.size() > keep) {
+            try {
+                rows.addAll(writing.removeFirst().get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("writing an overlay failed unexpectedly: " + CliSupport.message(e.getCause()), e.getCause());
+            }
+        }
+    }
+
+    private void drain(Deque<Future<List<String>>> writing, List<String> rows) throws InterruptedException {
+        drain(writing, rows, 0);
+    }
+
+    /** Overlays (and maps) of one explained image; its rows. Never throws: a failure is the image's row. */
+    private List<String> write(Path file, ExplainedImage ex, long start) {
+        List<String> rows = new ArrayList<>();
+        try (ex) {
+            Prediction p = ex.pass().prediction();
+            List<String> notes = ex.image().warnings();
+            if (ex.image().truncated()) {
+                countFailure();
+                System.err.println("gradcam-viewer: " + file + ": warning: " + String.join("; ", notes));
+            }
+            for (String layer : s.layers()) {
+                CamMap map = ex.cam(layer, s.cam());
+                String status = "ok";
+                String written = "";
+                if (map.zeroGradient()) {
+                    status = "saturated: the score has no gradient, no map drawn (try --score logit)";
+                    System.err.println("gradcam-viewer: " + file + ": " + layer + ": " + status);
+                } else {
+                    Path target = s.out().resolve(s.names().get(file) + "." + OutputNames.safe(layer) + "." + s.cam().id() + ".png");
+                    if (!target.toAbsolutePath().normalize().startsWith(s.out().toAbsolutePath().normalize())) {
+                        throw new IllegalStateException("refusing to write outside --out: " + target);
+                    }
+                    if (ex.image().step() > 1 && !ex.image().turned()) {
+                        // read at a fraction of its size: the overlay is still made at the file's own, a band at a time
+                        var rowsOfHeat = ex.sourceRows(layer, s.cam(), s.placement());
+                        AtomicFile.write(target, o -> BandedOverlay.writePng(file, ex.image().sourceWidth(), ex.image().sourceHeight(),
+                                rowsOfHeat, s.colours(), s.alpha(), o));
+                    } else {
+                        var overlay = OverlayComposer.compose(ex.image(), ex.placed(layer, s.cam(), s.placement()), s.colours(), s.alpha());
+                        AtomicFile.write(target, o -> ImageIO.write(overlay, "png", o));
+                    }
+                    if (s.raw()) {
+                        Path npy = target.resolveSibling(target.getFileName().toString().replaceFirst("\\.png$", ".npy"));
+                        AtomicFile.write(npy, o -> Npy.write(o, new int[] {map.height(), map.width()}, map.values()));
+                    }
+                    written = s.out().relativize(target).toString();
+                    boolean heat = false;
+                    for (float v : map.values()) heat |= v > 0;
+                    if (!heat) status = "ok; no heat: the map is zero everywhere (nothing at this layer speaks for the target)";
+                }
+                if (!notes.isEmpty() && status.equals("ok")) status = "ok; " + (ex.image().truncated() ? "WARNING: " : "") + String.join("; ", notes);
+                rows.add(String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(written), CliSupport.csv(p.predictedLabel()),
+                        String.format(Locale.ROOT, "%.6f", p.probability(p.predicted())),
+                        CliSupport.csv(s.labels().get(ex.pass().target())), CliSupport.csv(layer), s.cam().id(),
+                        Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv(status)));
+            }
+        } catch (Exception | OutOfMemoryError e) {
+            rows.clear();
+            rows.add(failedRow(file, start, e));
+        }
+        return rows;
+    }
+
+    private synchronized void countFailure() { failed++; }
+
+    private String failedRow(Path file, long start, Throwable e) {
+        countFailure();
+        System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
+        return row(file, "", null, "", (System.nanoTime() - start) / 1_000_000, "failed: " + CliSupport.message(e));
+    }
+
+    private String row(Path file, String written, Prediction p, String layer, long ms, String status) {
+        return String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(written), "", "", "", CliSupport.csv(layer), s.cam().id(),
+                Long.toString(ms), CliSupport.csv(status));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
