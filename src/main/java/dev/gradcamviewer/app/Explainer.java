@@ -29,7 +29,12 @@ public final class Explainer {
 
     public ExplainedImage explain(Path file, DecodedImage image, int target, Score score, Collection<String> layers)
             throws ImageDecodeException, BundleException {
-        Preprocessed input = ModelInputs.preprocess(image, bundle.manifest().input());
+        return explain(file, image, ModelInputs.preprocess(image, bundle.manifest().input()), target, score, layers);
+    }
+
+    /** With the model input already made from {@code image} (a batch prepares it beside the model's work). */
+    public ExplainedImage explain(Path file, DecodedImage image, Preprocessed input, int target, Score score, Collection<String> layers)
+            throws BundleException {
         PassResult pass;
         if (bundle.hasManifest()) {
             pass = bundle.explain(input.tensor(), target, score, layers);

@@ -2,6 +2,7 @@ package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.Explainer;
+import dev.gradcamviewer.app.ModelInputs;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.files.AtomicFile;
@@ -12,12 +13,13 @@ import dev.gradcamviewer.imaging.ImageDecoder;
 import dev.gradcamviewer.imaging.Npy;
 import dev.gradcamviewer.imaging.OverlayComposer;
 import dev.gradcamviewer.imaging.Placement;
+import dev.gradcamviewer.imaging.Preprocessed;
+import dev.gradcamviewer.imaging.PngEncoder;
 import dev.gradcamviewer.model.BundleException;
 import dev.gradcamviewer.model.ImageFailedException;
 import dev.gradcamviewer.model.Prediction;
 import dev.gradcamviewer.model.Score;
 
-import javax.imageio.ImageIO;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,11 +64,11 @@ final class ExplainBatch {
     List<String> run(List<Path> files) throws Exception {
         List<String> rows = new ArrayList<>();
         Deque<Future<List<String>>> writing = new ArrayDeque<>();
-        Future<DecodedImage> next = null;
+        Future<Prepared> next = null;
         try {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
-                Future<DecodedImage> decoded = next != null ? next : decodeLater(file);
+                Future<Prepared> decoded = next != null ? next : decodeLater(file);
                 next = null;
                 if (Interrupts.requested() || runner.hung()) {
                     decoded.cancel(true);
@@ -79,10 +81,11 @@ final class ExplainBatch {
                 long start = System.nanoTime();
                 ExplainedImage ex;
                 try {
-                    DecodedImage image = decoded.get();
+                    Prepared prepared = decoded.get();
+                    DecodedImage image = prepared.image();
                     if (i + 1 < files.size() && small(files.get(i + 1)) && small(image)) next = decodeLater(files.get(i + 1));
                     else drain(writing, rows); // a large image: nothing else in memory meanwhile
-                    ex = runner.call("explaining " + file, () -> explainer.explain(file, image, s.target(), s.score(), s.layers()));
+                    ex = runner.call("explaining " + file, () -> explainer.explain(file, image, prepared.input(), s.target(), s.score(), s.layers()));
                     for (String layer : s.layers()) ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
                 } catch (BundleException e) {
                     if (!(e instanceof ImageFailedException)) throw e;
@@ -120,8 +123,14 @@ final class ExplainBatch {
         return (long) image.width() * image.height() <= PIPELINED_PIXELS && image.step() == 1;
     }
 
-    private Future<DecodedImage> decodeLater(Path file) {
-        return decoder.submit(() -> ImageDecoder.decode(file));
+    /** An image decoded and made into the model's input, off the model's thread. */
+    private record Prepared(DecodedImage image, Preprocessed input) { }
+
+    private Future<Prepared> decodeLater(Path file) {
+        return decoder.submit(() -> {
+            DecodedImage image = ImageDecoder.decode(file);
+            return new Prepared(image, ModelInputs.preprocess(image, runner.bundle().manifest().input()));
+        });
     }
 
     /** Waits for the oldest writes until at most {@code keep} are pending, adding their rows in order. */
@@ -168,7 +177,7 @@ final class ExplainBatch {
                                 rowsOfHeat, s.colours(), s.alpha(), o));
                     } else {
                         var overlay = OverlayComposer.compose(ex.image(), ex.placed(layer, s.cam(), s.placement()), s.colours(), s.alpha());
-                        AtomicFile.write(target, o -> ImageIO.write(overlay, "png", o));
+                        AtomicFile.write(target, o -> PngEncoder.write(overlay, o));
                     }
                     if (s.raw()) {
                         Path npy = target.resolveSibling(target.getFileName().toString().replaceFirst("\\.png$", ".npy"));

@@ -10,6 +10,7 @@ import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.model.BundleException;
 import dev.gradcamviewer.model.ModelBundle;
 import dev.gradcamviewer.model.Score;
+import dev.gradcamviewer.model.TorchEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,6 +89,7 @@ final class ExplainCommand implements Callable<Integer> {
             summary.add(String.join(",", CliSupport.csv(problem.path().toString()), "", "", "", "", "", "", "",
                     CliSupport.csv("failed: " + problem.reason())));
         }
+        if (listing.images().size() > 1) TorchEngine.preferThreads(Runtime.getRuntime().availableProcessors() - 1);
         try (ModelRunner runner = ModelRunner.open(model, timeout)) {
             ModelBundle bundle = runner.bundle();
             ExplainBatch batch = new ExplainBatch(new ExplainBatch.Settings(out, names, chooseLayers(bundle), cam, place, colours, alpha, raw,

@@ -46,6 +46,17 @@ public final class TorchEngine {
         return e;
     }
 
+    /**
+     * Before the engine starts: libtorch may use this many threads within an operation (a batch leaves
+     * one core to the threads that decode and encode images beside it). No effect once started, or
+     * when {@code ai.djl.pytorch.num_threads} was set by the user.
+     */
+    public static synchronized void preferThreads(int threads) {
+        if (!started && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, threads)));
+        }
+    }
+
     public static String libtorchVersion() {
         return engine().getVersion();
     }

@@ -1,0 +1,48 @@
+package dev.gradcamviewer.imaging;
+
+import dev.gradcamviewer.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What the encoder writes, a standard PNG reader reads back pixel for pixel. */
+class PngEncoderTest {
+    private static void roundTrip(BufferedImage img) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PngEncoder.write(img, out);
+        BufferedImage back = ImageIO.read(new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(img.getWidth(), back.getWidth());
+        assertEquals(img.getHeight(), back.getHeight());
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] a = img.getRGB(0, 0, w, h, null, 0, w);
+        int[] b = back.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < a.length; i++) a[i] &= 0xffffff;
+        for (int i = 0; i < b.length; i++) b[i] &= 0xffffff;
+        assertArrayEquals(a, b);
+    }
+
+    @Test
+    void noiseFlatAndRealImagesRoundTrip() throws Exception {
+        Random rnd = new Random(1);
+        for (int[] size : new int[][] {{1, 1}, {3, 7}, {257, 129}, {1000, 3}}) {
+            BufferedImage noise = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < size[1]; y++) for (int x = 0; x < size[0]; x++) noise.setRGB(x, y, rnd.nextInt());
+            roundTrip(noise);
+            roundTrip(new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB));
+        }
+        DecodedImage sample = ImageDecoder.decode(Fixtures.sample("phantom-05-pneumonia-large.png"));
+        float[] cells = new float[64];
+        for (int i = 0; i < cells.length; i++) cells[i] = rnd.nextFloat();
+        double s = sample.width() / 256.0;
+        roundTrip(OverlayComposer.compose(sample, HeatmapPlacer.place(cells, 8, 8, new CellGeometry(15.5, 15.5, 32, 32),
+                new CropRegion(0, 0, sample.height(), sample.width(), s, s), Placement.RECEPTIVE_FIELD), new HeatColorizer(Colormap.of("jet"), 2), 0.4));
+    }
+}
