@@ -13,7 +13,6 @@ import javafx.beans.property.StringProperty;
 import javafx.scene.Group;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
-import javafx.scene.input.KeyCode;
 import javafx.scene.layout.Pane;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.transform.Scale;
@@ -75,17 +74,6 @@ final class ImagePane extends Pane {
             lastY = e.getY();
         });
         setOnMouseMoved(e -> describePointer(e.getX(), e.getY()));
-        setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.F) fit();
-            else if (e.getCode() == KeyCode.Z) oneToOne();
-            else if (e.getCode() == KeyCode.H) heatShown.set(!heatShown.get());
-            else if (e.getCode() == KeyCode.SPACE) heldHidden.set(true);
-            else return;
-            e.consume();
-        });
-        setOnKeyReleased(e -> {
-            if (e.getCode() == KeyCode.SPACE) heldHidden.set(false);
-        });
         widthProperty().addListener((o, a, b) -> { if (fitted) fit(); });
         heightProperty().addListener((o, a, b) -> { if (fitted) fit(); });
     }
@@ -111,6 +99,14 @@ final class ImagePane extends Pane {
         placed = null;
         heat.setImage(null);
     }
+
+    /** H: heat on or off. */
+    void toggleHeat() { heatShown.set(!heatShown.get()); }
+
+    /** Space held: heat hidden while it is down. */
+    void holdHeatHidden(boolean held) { heldHidden.set(held); }
+
+    BooleanProperty heatShownProperty() { return heatShown; }
 
     void fit() {
         Image img = base.getImage();

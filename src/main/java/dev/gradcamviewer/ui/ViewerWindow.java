@@ -278,8 +278,16 @@ public final class ViewerWindow {
             else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT3 || e.getCode() == KeyCode.NUMPAD3)) giveVerdict(Verdict.UNSURE);
             else if (!typing && e.getCode() == KeyCode.N && !e.isShortcutDown()) editNote();
             else if ((e.getCode() == KeyCode.RIGHT || e.getCode() == KeyCode.LEFT) && imagePane.isFocused()) step(e.getCode() == KeyCode.RIGHT ? 1 : -1);
+            // the image's keys work wherever the focus is (a click on a tab or a panel keeps it), except while typing
+            else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.F) imagePane.fit();
+            else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.Z) imagePane.oneToOne();
+            else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.H) imagePane.toggleHeat();
+            else if (!typing && e.getCode() == KeyCode.SPACE) imagePane.holdHeatHidden(true);
             else return;
             e.consume();
+        });
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_RELEASED, e -> {
+            if (e.getCode() == KeyCode.SPACE) imagePane.holdHeatHidden(false);
         });
 
         layerPicker.setOnLayerChosen(path -> {

@@ -318,6 +318,27 @@ class ViewerWindowTest {
         assertTrue(window.imagePane().heatView().isVisible());
         assertTrue(ViewerWindow.SHORTCUTS.contains("PgDn"));
     }
+    /** After a click on the image, or with the focus on the layer tree or the method box, F Z H and Space still act; in a text field they are text. */
+    @Test
+    void imageKeysWorkWhereverTheFocusIsButNotWhileTyping(FxRobot robot) {
+        waitForCam();
+        robot.clickOn(window.imagePane());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.H).release(javafx.scene.input.KeyCode.H));
+        assertFalse(window.imagePane().heatView().isVisible(), "H after clicking the image");
+        robot.interact(() -> window.layerPicker().treeView().requestFocus());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.H).release(javafx.scene.input.KeyCode.H));
+        assertTrue(window.imagePane().heatView().isVisible(), "H with the tree focused");
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.Z).release(javafx.scene.input.KeyCode.Z));
+        assertEquals(1.0, window.imagePane().zoomProperty().get(), 1e-9);
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.F).release(javafx.scene.input.KeyCode.F));
+        assertTrue(window.imagePane().zoomProperty().get() < 1.0);
+        javafx.scene.control.TextField filter = robot.lookup(n -> n instanceof javafx.scene.control.TextField).queryAs(javafx.scene.control.TextField.class);
+        robot.interact(filter::requestFocus);
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.H).release(javafx.scene.input.KeyCode.H));
+        assertTrue(window.imagePane().heatView().isVisible(), "H typed into a text field is text");
+        assertEquals("h", filter.getText());
+    }
+
     @Test
     void arrowKeysInTheTreeMoveThroughTappedLayersAndTheOverlayFollows(FxRobot robot) {
         waitForCam();
