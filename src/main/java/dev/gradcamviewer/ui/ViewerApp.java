@@ -25,11 +25,19 @@ public final class ViewerApp extends Application {
         ViewerSettings settings = ViewerSettings.standard();
         window = new ViewerWindow(stage, engine != null ? engine : CamEngine.djl(), settings);
         org.slf4j.LoggerFactory.getLogger(ViewerApp.class).debug("viewer: window built");
-        List<Path> given = getParameters().getRaw().stream().map(Path::of).toList();
+        openFirstScreen(window, settings, getParameters().getRaw().stream().map(Path::of).toList());
+    }
+
+    /** What the window opens with: files given, else the last model (or the demo, saying why) and the samples. */
+    static void openFirstScreen(ViewerWindow window, ViewerSettings settings, List<Path> given) {
         Path model = given.stream().filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pt")).findFirst()
                 .orElseGet(() -> initialModel(settings));
         List<Path> images = given.stream().filter(p -> !p.equals(model)).toList();
         window.open(model, images.isEmpty() ? initialImages() : images);
+        String last = settings.get("model", null);
+        if (given.isEmpty() && last != null && !Files.isRegularFile(Path.of(last)) && model != null) {
+            window.tell("The model used last time, " + last + ", is no longer there: the bundled demo model is open instead.");
+        }
     }
 
     static Path initialModel(ViewerSettings settings) {

@@ -977,6 +977,9 @@ public final class ViewerWindow {
         }
     }
 
+    /** Tells the user something that is not a failure (status bar and a notification). */
+    void tell(String text) { inform(text); }
+
     /** Something the user should know that is not a failure (others' verdicts arriving). */
     private void inform(String text) {
         message.set(text);

@@ -318,6 +318,29 @@ class ViewerWindowTest {
         assertTrue(window.imagePane().heatView().isVisible());
         assertTrue(ViewerWindow.SHORTCUTS.contains("PgDn"));
     }
+    @Test
+    void aRememberedModelThatIsGoneFallsBackToTheDemoWithANotice(FxRobot robot) throws Exception {
+        waitForCam();
+        ViewerSettings gone = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
+        gone.put("model", "/nowhere/deleted-model.pt");
+        try {
+            CompletableFuture<ViewerWindow> opened = new CompletableFuture<>();
+            robot.interact(() -> {
+                ViewerWindow w = new ViewerWindow(new Stage(), engine, gone);
+                ViewerApp.openFirstScreen(w, gone, List.of());
+                opened.complete(w);
+            });
+            ViewerWindow w = opened.get(10, TimeUnit.SECONDS);
+            waitUntil(() -> w.bundleProperty().get() != null, "a model");
+            assertEquals(Fixtures.demoModel().toAbsolutePath().normalize(), w.bundleProperty().get().file().toAbsolutePath().normalize());
+            assertTrue(w.messageProperty().get().contains("/nowhere/deleted-model.pt") && w.messageProperty().get().contains("demo"),
+                    w.messageProperty().get());
+            robot.interact(() -> ((Stage) w.imagePane().getScene().getWindow()).close());
+        } finally {
+            gone.removeNode();
+        }
+    }
+
     /** After a click on the image, or with the focus on the layer tree or the method box, F Z H and Space still act; in a text field they are text. */
     @Test
     void imageKeysWorkWhereverTheFocusIsButNotWhileTyping(FxRobot robot) {
