@@ -69,7 +69,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The viewer's window: image pane in the centre, model / prediction / layer / display controls on
@@ -124,7 +123,7 @@ public final class ViewerWindow {
     private final SimpleObjectProperty<PlacedMap> shownHeat = new SimpleObjectProperty<>();
     private final SimpleStringProperty message = new SimpleStringProperty("");
     private final SimpleIntegerProperty renderCount = new SimpleIntegerProperty();
-    private final AtomicInteger busy = new AtomicInteger();
+    private final java.util.Set<LatestOnly> busyChannels = new java.util.HashSet<>();
     private final List<Path> images = new ArrayList<>();
     private final java.util.Map<Path, WorkItem> work = new java.util.HashMap<>();
     private int index = -1;
@@ -438,9 +437,9 @@ public final class ViewerWindow {
 
     public void loadModel(Path path) {
         org.slf4j.LoggerFactory.getLogger(ViewerWindow.class).debug("viewer: loading the model");
-        begin("Loading model " + path.getFileName() + "…");
+        begin(modelLoads, "Loading model " + path.getFileName() + "…");
         modelLoads.submit(() -> engine.open(path), b -> {
-            end();
+            end(modelLoads);
             ModelBundle old = bundle.get();
             bundle.set(b);
             if (old != null) engineThread.submit(old::close);
@@ -461,7 +460,7 @@ public final class ViewerWindow {
             runPass();
             startPredictions();
         }, e -> {
-            end();
+            end(modelLoads);
             fail("Could not open the model " + path.getFileName() + ": " + reason(e)
                     + (bundle.get() != null ? ". The previous model stays." : ""));
         });
@@ -707,14 +706,15 @@ public final class ViewerWindow {
         int t = target;
         Score s = score.getValue();
         renders.supersede();
+        end(renders);
         imageLabel.setText(String.format("%d / %d   %s", index + 1, images.size(), file.getFileName()));
-        begin("Computing " + file.getFileName() + "…");
+        begin(passes, "Computing " + file.getFileName() + "…");
         passes.submit(() -> {
             ExplainedImage ex = engine.explain(b, file, t, s);
             Image fx = Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image())), ex.image().width(), ex.image().height());
             return new PassShown(ex, fx);
         }, r -> {
-            end();
+            end(passes);
             ExplainedImage ex = r.explained();
             releaseAfterRenders(shown.get());
             shown.set(ex);
@@ -733,7 +733,7 @@ public final class ViewerWindow {
             render();
             renderComparison();
         }, e -> {
-            end();
+            end(passes);
             fail("Could not explain " + file.getFileName() + ": " + reason(e));
         });
     }
@@ -752,7 +752,7 @@ public final class ViewerWindow {
         Placement p = placement.getValue();
         HeatColorizer c = colours;
         String l = layer;
-        begin("Rendering " + m.displayName() + " of " + l + "…");
+        begin(renders, "Rendering " + m.displayName() + " of " + l + "…");
         renders.submit(() -> {
             long start = System.nanoTime();
             CamMap map = ex.cam(l, m);
@@ -763,7 +763,7 @@ public final class ViewerWindow {
             Image img = Swatches.argb(argb, placed.width(), placed.height());
             return new Rendered(img, placed, map, (System.nanoTime() - start) / 1_000_000);
         }, r -> {
-            end();
+            end(renders);
             if (r.map.zeroGradient()) {
                 imagePane.clearHeat();
                 shownHeat.set(null);
@@ -780,7 +780,7 @@ public final class ViewerWindow {
             timingLabel.setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");
             statusBar.setText(ex.file().getFileName() + ": " + m.displayName() + " of " + l);
         }, e -> {
-            end();
+            end(renders);
             fail("Could not draw the map: " + reason(e));
         });
     }
@@ -892,6 +892,7 @@ public final class ViewerWindow {
     private void releaseAfterRenders(ExplainedImage old) {
         if (old == null) return;
         renders.supersede();
+        end(renders);
         compareRenders.supersede();
         renderThread.submit(() -> compareThread.submit(old::close));
     }
@@ -954,18 +955,24 @@ public final class ViewerWindow {
 
     // ------------------------------------------------------------------ status
 
-    private void begin(String what) {
-        busy.incrementAndGet();
+    /**
+     * Work under way, per channel: a channel is busy until its newest request has answered (an answer
+     * superseded by a newer request never arrives, so counting requests left the indicator spinning,
+     * and the idle viewer using CPU, after a few quick changes).
+     */
+    private void begin(LatestOnly channel, String what) {
+        busyChannels.add(channel);
         statusBar.setText(what);
         statusBar.setProgress(-1);
     }
 
-    private void end() {
-        if (busy.decrementAndGet() <= 0) {
-            busy.set(0);
-            statusBar.setProgress(0);
-        }
+    private void end(LatestOnly channel) {
+        busyChannels.remove(channel);
+        if (busyChannels.isEmpty()) statusBar.setProgress(0);
     }
+
+    /** For tests: whether the status bar shows work under way. */
+    boolean busy() { return !busyChannels.isEmpty(); }
 
     private void fail(String text) {
         message.set(text);

@@ -107,6 +107,8 @@ class ComparisonTest {
         waitUntil(() -> "base_model.2".equals(window.currentLayer()), "the clicked layer is current");
         waitUntil(() -> window.heatProperty().get() != null, "its map in the main view");
         assertEquals("base_model.2", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
+        // a click asks for several renders, of which only the last answers: the busy indicator must still stop (idle is idle)
+        waitUntil(() -> !window.busy(), "the status bar to show no work under way");
     }
 
     @Test
