@@ -57,6 +57,14 @@ final class ImagePane extends Pane {
         heat.visibleProperty().bind(heatShown.and(heldHidden.not()));
         heat.setId("heat-layer");
         base.setId("base-image");
+        // nothing open yet: say what to do
+        javafx.scene.control.Label empty = new javafx.scene.control.Label("Drop images or a folder here, or use File \u25b8 Open");
+        empty.setId("empty-hint");
+        empty.setStyle("-fx-text-fill: #c8c8c8; -fx-font-size: 16px;");
+        empty.visibleProperty().bind(base.imageProperty().isNull());
+        empty.layoutXProperty().bind(widthProperty().subtract(empty.widthProperty()).divide(2));
+        empty.layoutYProperty().bind(heightProperty().subtract(empty.heightProperty()).divide(2));
+        getChildren().add(empty);
 
         setOnScroll(e -> {
             if (e.getDeltaY() != 0) zoomAt(e.getX(), e.getY(), e.getDeltaY() > 0 ? 1.25 : 0.8);

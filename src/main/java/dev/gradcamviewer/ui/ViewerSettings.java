@@ -20,11 +20,21 @@ final class ViewerSettings {
     double getDouble(String key, double def) { return prefs.getDouble(key, def); }
 
     void put(String key, String value) {
-        if (value == null) prefs.remove(key);
-        else prefs.put(key, value);
+        try {
+            if (value == null) prefs.remove(key);
+            else prefs.put(key, value);
+        } catch (IllegalStateException removed) {
+            // the node was removed (a test's window outliving its settings): nothing to remember into
+        }
     }
 
-    void putDouble(String key, double value) { prefs.putDouble(key, value); }
+    void putDouble(String key, double value) {
+        try {
+            prefs.putDouble(key, value);
+        } catch (IllegalStateException removed) {
+            // as above
+        }
+    }
 
     void flush() {
         try {

@@ -182,8 +182,12 @@ public final class ViewerWindow {
         colourBar.setFitWidth(260);
         colourBar.setFitHeight(14);
 
+        Tooltip.install(emphasis, new Tooltip("Emphasis: the map is raised to this power before colouring.\n"
+                + "1 colours it as computed; 2 (the default) quietens the weak evidence so that the strongest stands out;\n"
+                + "below 1 brings weak evidence up. It changes the colours only, never the map or the model."));
         VBox display = new VBox(6,
-                row("Method", method), row("Opacity", alpha), row("Colormap", colormap), row("Emphasis", emphasis),
+                row("Method", method), valueRow("Opacity", alpha, "%.0f %%", 100), row("Colormap", colormap),
+                valueRow("Emphasis", emphasis, "x^%.2f", 1),
                 new VBox(2, colourBar, new HBox(230, new Label("0"), new Label("1"))),
                 row("Score", score), row("Placement", placement));
         display.setPadding(new Insets(6));
@@ -289,6 +293,7 @@ public final class ViewerWindow {
             if (e.getCode() == KeyCode.SPACE) imagePane.holdHeatHidden(false);
         });
 
+        imagePane.heatShownProperty().addListener((o, was, now) -> showMapStatus());
         layerPicker.setOnLayerChosen(path -> {
             layer = path;
             render();
@@ -336,6 +341,18 @@ public final class ViewerWindow {
         l.setStyle("-fx-font-weight: bold;");
         VBox box = new VBox(4, l, content);
         VBox.setVgrow(content, Priority.ALWAYS);
+        return box;
+    }
+
+    /** A slider's row with its current value beside it ({@code format} of value x {@code scale}). */
+    private static HBox valueRow(String label, Slider slider, String format, double scale) {
+        Label value = new Label();
+        value.setMinWidth(56);
+        value.setId(slider.getId() == null ? null : slider.getId() + "-value");
+        value.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> String.format(Locale.ROOT, format, slider.getValue() * scale), slider.valueProperty()));
+        HBox box = row(label, slider);
+        box.getChildren().add(value);
         return box;
     }
 
@@ -778,7 +795,9 @@ public final class ViewerWindow {
             }
             renderCount.set(renderCount.get() + 1);
             timingLabel.setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");
-            statusBar.setText(ex.file().getFileName() + ": " + m.displayName() + " of " + l);
+            shownMapText = ex.file().getFileName() + ": " + m.displayName() + " of " + l + " for \u201c"
+                    + b.labels().get(ex.pass().target()) + "\u201d (" + scoreName(score.getValue()).toLowerCase(Locale.ROOT) + ")";
+            showMapStatus();
         }, e -> {
             end(renders);
             fail("Could not draw the map: " + reason(e));
@@ -971,6 +990,9 @@ public final class ViewerWindow {
         if (busyChannels.isEmpty()) statusBar.setProgress(0);
     }
 
+    /** For tests: the status bar's text. */
+    String statusText() { return statusBar.getText(); }
+
     /** For tests: whether the status bar shows work under way. */
     boolean busy() { return !busyChannels.isEmpty(); }
 
@@ -982,6 +1004,14 @@ public final class ViewerWindow {
         } catch (RuntimeException e) {
             // a notification is a courtesy: the status bar already says it
         }
+    }
+
+    private String shownMapText = "";
+
+    /** Which map is shown, for which label, and whether its heat is hidden. */
+    private void showMapStatus() {
+        if (shownMapText.isEmpty()) return;
+        statusBar.setText(shownMapText + (imagePane.heatShownProperty().get() ? "" : " \u2014 heat hidden (H shows it)"));
     }
 
     /** Tells the user something that is not a failure (status bar and a notification). */

@@ -341,6 +341,48 @@ class ViewerWindowTest {
         }
     }
 
+    @Test
+    void anEmptyWindowSaysWhatToDo(FxRobot robot) throws Exception {
+        waitForCam();
+        ViewerSettings blank = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
+        try {
+            CompletableFuture<ViewerWindow> opened = new CompletableFuture<>();
+            robot.interact(() -> {
+                ViewerWindow w = new ViewerWindow(new Stage(), engine, blank);
+                w.open(null, List.of());
+                opened.complete(w);
+            });
+            ViewerWindow w = opened.get(10, TimeUnit.SECONDS);
+            javafx.scene.Node hint = w.imagePane().lookup("#empty-hint");
+            assertTrue(hint.isVisible());
+            assertTrue(((javafx.scene.control.Label) hint).getText().contains("Drop images or a folder here"));
+            robot.interact(() -> ((Stage) w.imagePane().getScene().getWindow()).close());
+        } finally {
+            blank.removeNode();
+        }
+    }
+
+    /** Sliders show their values, emphasis explains itself, the status bar names the label explained and says when the heat is hidden. */
+    @Test
+    void theDisplayPanelAndStatusBarSayWhatIsShown(FxRobot robot) {
+        waitForCam();
+        javafx.scene.control.Label opacity = robot.lookup("#alpha-value").queryAs(javafx.scene.control.Label.class);
+        javafx.scene.control.Label emphasisValue = robot.lookup("#emphasis-value").queryAs(javafx.scene.control.Label.class);
+        assertEquals("40 %", opacity.getText());
+        assertTrue(emphasisValue.getText().startsWith("x^"), emphasisValue.getText());
+        robot.interact(() -> ((javafx.scene.control.Slider) robot.lookup("#alpha").query()).setValue(0.7));
+        assertEquals("70 %", opacity.getText());
+        javafx.scene.control.Tooltip tip = javafx.scene.control.Tooltip.class.cast(
+                robot.lookup("#emphasis").query().getProperties().get("javafx.scene.control.Tooltip"));
+        assertTrue(tip != null && tip.getText().contains("power"), "emphasis explains itself");
+        String label = window.bundleProperty().get().labels().get(window.shownProperty().get().pass().target());
+        assertTrue(window.statusText().contains("for \u201c" + label + "\u201d"), window.statusText());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.H).release(javafx.scene.input.KeyCode.H));
+        assertTrue(window.statusText().contains("heat hidden"), window.statusText());
+        assertTrue(window.statusText().contains("Grad-CAM of base_model.4"), "the CAM is still named: " + window.statusText());
+        assertFalse(robot.lookup("#empty-hint").query().isVisible(), "an image is open");
+    }
+
     /** After a click on the image, or with the focus on the layer tree or the method box, F Z H and Space still act; in a text field they are text. */
     @Test
     void imageKeysWorkWhereverTheFocusIsButNotWhileTyping(FxRobot robot) {
