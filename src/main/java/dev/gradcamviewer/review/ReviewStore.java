@@ -66,7 +66,8 @@ public final class ReviewStore {
      */
     public static ReviewStore open(Path file) throws ReviewException {
         ReviewStore store = new ReviewStore(file);
-        try (FolderLock lock = FolderLock.acquire(file)) {
+        try {
+            // reading needs no lock: the file is only ever replaced whole, by renaming
             store.readDisk(true);
         } catch (IOException e) {
             throw new ReviewException("the review file " + file + " cannot be opened: " + e.getMessage(), e);
