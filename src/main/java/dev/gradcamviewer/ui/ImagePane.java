@@ -82,11 +82,14 @@ final class ImagePane extends Pane {
             lastY = e.getY();
         });
         setOnMouseMoved(e -> describePointer(e.getX(), e.getY()));
-        widthProperty().addListener((o, a, b) -> { if (fitted) fit(); });
-        heightProperty().addListener((o, a, b) -> { if (fitted) fit(); });
+        widthProperty().addListener((o, a, b) -> { if (fitted.get()) fit(); });
+        heightProperty().addListener((o, a, b) -> { if (fitted.get()) fit(); });
     }
 
-    private boolean fitted = true;
+    private final BooleanProperty fitted = new SimpleBooleanProperty(true);
+
+    /** True while the image is fitted to the pane (F), false once zoomed or panned by hand. */
+    javafx.beans.property.ReadOnlyBooleanProperty fittedProperty() { return fitted; }
 
     /** A new image: shown fitted, without heat until one is set. */
     void setImage(Image image, DecodedImage decoded) {
@@ -123,7 +126,7 @@ final class ImagePane extends Pane {
         setScale(s);
         translate.setX((getWidth() - img.getWidth() * s) / 2);
         translate.setY((getHeight() - img.getHeight() * s) / 2);
-        fitted = true;
+        fitted.set(true);
     }
 
     void oneToOne() {
@@ -139,7 +142,7 @@ final class ImagePane extends Pane {
         setScale(ns);
         translate.setX(x - ix * ns);
         translate.setY(y - iy * ns);
-        fitted = false;
+        fitted.set(false);
     }
 
     private void setScale(double s) {

@@ -208,7 +208,7 @@ public final class ViewerWindow {
         BorderPane centre = new BorderPane(imagePane);
         imageLabel.setPadding(new Insets(2, 6, 2, 6));
         imageLabel.setId("image-label");
-        centre.setTop(imageLabel);
+        centre.setTop(imageBar());
         imageTab.setContent(centre);
         compareTab.setContent(comparison);
         imageTab.setClosable(false);
@@ -354,6 +354,38 @@ public final class ViewerWindow {
         HBox box = row(label, slider);
         box.getChildren().add(value);
         return box;
+    }
+
+    /** The image's name, and toggles for the heat (H), fitting (F) and actual pixels (Z) that show their state. */
+    private HBox imageBar() {
+        javafx.scene.control.ToggleButton heat = new javafx.scene.control.ToggleButton("Heat (H)");
+        heat.setId("heat-toggle");
+        heat.selectedProperty().bindBidirectional(imagePane.heatShownProperty());
+        heat.setTooltip(new Tooltip("Show or hide the heat layer (H; hold Space to look under it)"));
+        javafx.scene.control.ToggleButton fit = new javafx.scene.control.ToggleButton("Fit (F)");
+        fit.setId("fit-toggle");
+        fit.setTooltip(new Tooltip("Fit the image to the window (F)"));
+        javafx.scene.control.ToggleButton actual = new javafx.scene.control.ToggleButton("1:1 (Z)");
+        actual.setId("actual-toggle");
+        actual.setTooltip(new Tooltip("Show the image's own pixels, one to one (Z)"));
+        Runnable sync = () -> {
+            fit.setSelected(imagePane.fittedProperty().get());
+            actual.setSelected(Math.abs(imagePane.zoomProperty().get() - 1) < 1e-9);
+        };
+        imagePane.fittedProperty().addListener((o, a, b) -> sync.run());
+        imagePane.zoomProperty().addListener((o, a, b) -> sync.run());
+        fit.setOnAction(e -> { imagePane.fit(); sync.run(); });
+        actual.setOnAction(e -> { imagePane.oneToOne(); sync.run(); });
+        for (javafx.scene.control.ToggleButton b : List.of(heat, fit, actual)) {
+            b.setFocusTraversable(false);
+            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox bar = new HBox(4, imageLabel, gap, heat, fit, actual);
+        bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(0, 4, 0, 0));
+        return bar;
     }
 
     private static HBox row(String label, javafx.scene.Node control) {

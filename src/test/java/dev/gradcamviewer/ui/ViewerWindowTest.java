@@ -342,6 +342,24 @@ class ViewerWindowTest {
     }
 
     @Test
+    void toolbarTogglesShowAndChangeHeatFitAndActualPixels(FxRobot robot) {
+        waitForCam();
+        javafx.scene.control.ToggleButton heat = robot.lookup("#heat-toggle").queryAs(javafx.scene.control.ToggleButton.class);
+        javafx.scene.control.ToggleButton fit = robot.lookup("#fit-toggle").queryAs(javafx.scene.control.ToggleButton.class);
+        javafx.scene.control.ToggleButton actual = robot.lookup("#actual-toggle").queryAs(javafx.scene.control.ToggleButton.class);
+        assertTrue(heat.isSelected() && fit.isSelected() && !actual.isSelected());
+        robot.clickOn(heat);
+        assertFalse(window.imagePane().heatView().isVisible());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.H).release(javafx.scene.input.KeyCode.H));
+        assertTrue(heat.isSelected(), "the key and the toggle are one state");
+        robot.clickOn(actual);
+        assertEquals(1.0, window.imagePane().zoomProperty().get(), 1e-9);
+        assertTrue(actual.isSelected() && !fit.isSelected());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.F).release(javafx.scene.input.KeyCode.F));
+        assertTrue(fit.isSelected() && !actual.isSelected());
+    }
+
+    @Test
     void anEmptyWindowSaysWhatToDo(FxRobot robot) throws Exception {
         waitForCam();
         ViewerSettings blank = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
