@@ -318,27 +318,36 @@ class ViewerWindowTest {
         assertTrue(window.imagePane().heatView().isVisible());
         assertTrue(ViewerWindow.SHORTCUTS.contains("PgDn"));
     }
-    @Test
-    void aRememberedModelThatIsGoneFallsBackToTheDemoWithANotice(FxRobot robot) throws Exception {
-        waitForCam();
-        ViewerSettings gone = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        gone.put("model", "/nowhere/deleted-model.pt");
+    /** A second window with settings of its own, opened by {@code opening}; checked, then closed and its settings removed. */
+    private void inSecondWindow(FxRobot robot, java.util.function.Consumer<ViewerSettings> prepare,
+                                java.util.function.BiConsumer<ViewerWindow, ViewerSettings> opening,
+                                java.util.function.Consumer<ViewerWindow> check) throws Exception {
+        waitForCam(); // the first window's work is done before this test's settings go
+        ViewerSettings own = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
         try {
+            prepare.accept(own);
             CompletableFuture<ViewerWindow> opened = new CompletableFuture<>();
             robot.interact(() -> {
-                ViewerWindow w = new ViewerWindow(new Stage(), engine, gone);
-                ViewerApp.openFirstScreen(w, gone, List.of());
+                ViewerWindow w = new ViewerWindow(new Stage(), engine, own);
+                opening.accept(w, own);
                 opened.complete(w);
             });
             ViewerWindow w = opened.get(10, TimeUnit.SECONDS);
+            check.accept(w);
+            robot.interact(() -> ((Stage) w.imagePane().getScene().getWindow()).close());
+        } finally {
+            own.removeNode();
+        }
+    }
+
+    @Test
+    void aRememberedModelThatIsGoneFallsBackToTheDemoWithANotice(FxRobot robot) throws Exception {
+        inSecondWindow(robot, s -> s.put("model", "/nowhere/deleted-model.pt"), (w, s) -> ViewerApp.openFirstScreen(w, s, List.of()), w -> {
             waitUntil(() -> w.bundleProperty().get() != null, "a model");
             assertEquals(Fixtures.demoModel().toAbsolutePath().normalize(), w.bundleProperty().get().file().toAbsolutePath().normalize());
             assertTrue(w.messageProperty().get().contains("/nowhere/deleted-model.pt") && w.messageProperty().get().contains("demo"),
                     w.messageProperty().get());
-            robot.interact(() -> ((Stage) w.imagePane().getScene().getWindow()).close());
-        } finally {
-            gone.removeNode();
-        }
+        });
     }
 
     @Test
@@ -361,23 +370,11 @@ class ViewerWindowTest {
 
     @Test
     void anEmptyWindowSaysWhatToDo(FxRobot robot) throws Exception {
-        waitForCam();
-        ViewerSettings blank = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        try {
-            CompletableFuture<ViewerWindow> opened = new CompletableFuture<>();
-            robot.interact(() -> {
-                ViewerWindow w = new ViewerWindow(new Stage(), engine, blank);
-                w.open(null, List.of());
-                opened.complete(w);
-            });
-            ViewerWindow w = opened.get(10, TimeUnit.SECONDS);
+        inSecondWindow(robot, s -> { }, (w, s) -> w.open(null, List.of()), w -> {
             javafx.scene.Node hint = w.imagePane().lookup("#empty-hint");
             assertTrue(hint.isVisible());
             assertTrue(((javafx.scene.control.Label) hint).getText().contains("Drop images or a folder here"));
-            robot.interact(() -> ((Stage) w.imagePane().getScene().getWindow()).close());
-        } finally {
-            blank.removeNode();
-        }
+        });
     }
 
     /** Sliders show their values, emphasis explains itself, the status bar names the label explained and says when the heat is hidden. */
