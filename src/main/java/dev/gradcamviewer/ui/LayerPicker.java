@@ -27,7 +27,7 @@ final class LayerPicker extends VBox {
 
     LayerPicker() {
         super(4);
-        filter.setPromptText("Filter layers");
+        filter.setPromptText("Filter: name (conv2) or type (type:BatchNorm)");
         filter.setId("layer-filter");
         tree.setId("layer-tree");
         tree.setShowRoot(true);
@@ -105,6 +105,18 @@ final class LayerPicker extends VBox {
         }
     }
 
+    /**
+     * The filter (lower case) against a layer: names and types separately, so that "conv2" finds the
+     * layers named conv2, not every Conv2d. A name matches by part of its dotted path; a type only
+     * whole ("conv2d"), or by its beginning when written "type:conv".
+     */
+    static boolean matches(LayerNode node, String filter) {
+        if (filter.isEmpty()) return true;
+        String type = node.type() == null ? "" : node.type().toLowerCase(Locale.ROOT);
+        if (filter.startsWith("type:")) return type.startsWith(filter.substring(5).trim());
+        return node.path().toLowerCase(Locale.ROOT).contains(filter) || type.equals(filter);
+    }
+
     /** The node's item with the children that match the filter (or lead to a match); null if none. */
     private static TreeItem<LayerNode> item(LayerNode node, String filter) {
         TreeItem<LayerNode> it = new TreeItem<>(node);
@@ -112,8 +124,7 @@ final class LayerPicker extends VBox {
             TreeItem<LayerNode> c = item(child, filter);
             if (c != null) it.getChildren().add(c);
         }
-        boolean matches = filter.isEmpty() || node.label().toLowerCase(Locale.ROOT).contains(filter)
-                || node.path().toLowerCase(Locale.ROOT).contains(filter);
+        boolean matches = matches(node, filter);
         if (!matches && it.getChildren().isEmpty()) return null;
         // expand down to tapped blocks so the default layer is visible; filtered trees open fully
         it.setExpanded(!filter.isEmpty() || node.path().isEmpty() || node.path().chars().filter(ch -> ch == '.').count() < 1);
