@@ -1,15 +1,11 @@
 package dev.gradcamviewer.imaging;
 
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.Iterator;
 
 /**
  * The overlay of an image too large to hold, written as PNG at the file's own resolution a band of
@@ -57,19 +53,15 @@ public final class BandedOverlay implements PngEncoder.Rows {
         if (start == bandStart) return;
         int rows = Math.min(bandRows, height - start);
         BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(source.toFile())) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
+        try {
+            img = ImageDecoder.withReader(source, reader -> {
                 ImageReadParam p = reader.getDefaultReadParam();
                 p.setSourceRegion(new Rectangle(0, start, width, rows));
-                img = reader.read(0, p);
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + source.getFileName() + " again for its overlay: " + e.getMessage(), e);
+                return reader.read(0, p);
+            });
+        } catch (IOException | ImageDecodeException e) {
+            throw new java.io.UncheckedIOException("cannot read " + source.getFileName() + " again for its overlay: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
         int[] pixels = OverlayComposer.displayPixels(ImageDecoder.fromBuffered(img));
         float[] values = new float[heat.width()];

@@ -42,18 +42,10 @@ public final class ImageDecoder {
         if (!Files.isRegularFile(file)) throw new ImageDecodeException("image not found: " + file);
         BufferedImage img;
         List<String> warnings = new ArrayList<>();
-        int step;
-        int sourceW;
-        int sourceH;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new ImageDecodeException(name + " is not an image this viewer reads (PNG, JPEG, TIFF, BMP)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warningText(warning)));
-                reader.setInput(in, true, true);
+        int[] source = new int[3]; // step, width, height
+        try {
+            img = withReader(file, reader -> {
+                reader.addIIOReadWarningListener((src, warning) -> warnings.add(warningText(warning)));
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
                 long pixels = (long) w * h;
@@ -62,18 +54,17 @@ public final class ImageDecoder {
                             name, w, h, pixels / 1_000_000, MAX_PIXELS / 1_000_000));
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
-                step = subsampling(pixels);
-                sourceW = w;
-                sourceH = h;
+                int step = subsampling(pixels);
+                source[0] = step;
+                source[1] = w;
+                source[2] = h;
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
                     warnings.add(String.format(Locale.ROOT, "read at 1/%d of its %dx%d pixels in each direction (%dx%d), to fit in memory",
                             step, w, h, (w + step - 1) / step, (h + step - 1) / step));
                 }
-                img = reader.read(0, param);
-            } finally {
-                reader.dispose();
-            }
+                return reader.read(0, param);
+            });
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(name + " is not a readable image: " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
@@ -83,7 +74,7 @@ public final class ImageDecoder {
         DecodedImage decoded = fromBuffered(img);
         int orientation = Orientation.read(file);
         if (orientation > 1) warnings.add(Orientation.describe(orientation));
-        return new DecodedImage(Orientation.apply(decoded, orientation), warnings, step, sourceW, sourceH, orientation > 1);
+        return new DecodedImage(Orientation.apply(decoded, orientation), warnings, source[0], source[1], source[2], orientation > 1);
     }
 
     /** Images above this many pixels are refused (a 46000x46000 PNG is 2 MB on disk and 2,116 megapixels). */
@@ -102,19 +93,33 @@ public final class ImageDecoder {
         return s;
     }
 
-    /** Width x height from the file's header alone, or -1 when it cannot be read (the decoder then says why). */
-    public static long pixelCount(Path file) {
+    /** Work done with a file's image reader. */
+    interface ReaderWork<T> {
+        T run(ImageReader reader) throws IOException, ImageDecodeException;
+    }
+
+    /** Runs {@code work} with the reader for the file's format, set on the file; both are closed after. */
+    static <T> T withReader(Path file, ReaderWork<T> work) throws IOException, ImageDecodeException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) return -1;
+            if (readers == null || !readers.hasNext()) {
+                throw new ImageDecodeException(file.getFileName() + " is not an image this viewer reads (PNG, JPEG, TIFF, BMP)");
+            }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return (long) reader.getWidth(0) * reader.getHeight(0);
+                return work.run(reader);
             } finally {
                 reader.dispose();
             }
-        } catch (IOException | RuntimeException e) {
+        }
+    }
+
+    /** Width x height from the file's header alone, or -1 when it cannot be read (the decoder then says why). */
+    public static long pixelCount(Path file) {
+        try {
+            return withReader(file, reader -> (long) reader.getWidth(0) * reader.getHeight(0));
+        } catch (IOException | ImageDecodeException | RuntimeException e) {
             return -1;
         }
     }
