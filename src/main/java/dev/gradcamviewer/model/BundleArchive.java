@@ -8,9 +8,25 @@ import java.util.Enumeration;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-/** Tells a TorchScript archive from the files people mistake for one, before libtorch sees it. */
-final class ArchiveCheck {
-    private ArchiveCheck() { }
+/**
+ * A bundle file as a zip archive, before libtorch sees it: tells a TorchScript archive from the
+ * files people mistake for one, and reads the exporter's manifest from it.
+ */
+final class BundleArchive {
+    private BundleArchive() { }
+
+    /** The manifest's JSON (the archive's extra file {@code gradcam/manifest.json}), empty for plain TorchScript. */
+    static java.util.Optional<String> manifestJson(Path file, String entryName) throws BundleException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.stream().filter(e -> e.getName().endsWith("/extra/" + entryName)).findFirst().orElse(null);
+            if (entry == null) return java.util.Optional.empty();
+            try (InputStream in = zip.getInputStream(entry)) {
+                return java.util.Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new BundleException(file.getFileName() + " is a damaged archive: " + e.getMessage());
+        }
+    }
 
     static void requireTorchScript(Path file) throws BundleException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();

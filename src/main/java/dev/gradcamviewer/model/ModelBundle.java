@@ -67,21 +67,16 @@ public final class ModelBundle implements AutoCloseable {
      * TorchScript file, which only libtorch can describe.
      */
     public static java.util.Optional<Description> describe(Path file) throws BundleException {
-        ArchiveCheck.requireTorchScript(file);
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
-            java.util.zip.ZipEntry entry = zip.stream().filter(e -> e.getName().endsWith("/extra/" + MANIFEST_ENTRY)).findFirst().orElse(null);
-            if (entry == null) return java.util.Optional.empty();
-            String json = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            Manifest m = ManifestReader.read(json);
-            return java.util.Optional.of(new Description(m, treeOf(m, true)));
-        } catch (IOException e) {
-            throw new BundleException(file.getFileName() + " is a damaged archive: " + e.getMessage());
-        }
+        BundleArchive.requireTorchScript(file);
+        java.util.Optional<String> json = BundleArchive.manifestJson(file, MANIFEST_ENTRY);
+        if (json.isEmpty()) return java.util.Optional.empty();
+        Manifest m = ManifestReader.read(json.get());
+        return java.util.Optional.of(new Description(m, treeOf(m, true)));
     }
 
     /** Opens a model file; every way it can be wrong becomes a {@link BundleException} saying which. */
     public static ModelBundle open(Path file) throws BundleException {
-        ArchiveCheck.requireTorchScript(file);
+        BundleArchive.requireTorchScript(file);
         String sha = sha256(file);
         TorchEngine.engine();
         Model model = Model.newInstance(file.getFileName().toString(), Device.cpu(), "PyTorch");
@@ -291,7 +286,7 @@ public final class ModelBundle implements AutoCloseable {
                 throw new BundleException("the model returns " + out.size() + " tensors, but its manifest describes "
                         + (first + manifest.taps().size()) + ": the manifest does not belong to this model");
             }
-            checkOutputs(out.get(0).toFloatArray(), manifest.output().returnsLogits() ? out.get(1).size() : -1);
+            OutputCheck.require(manifest.output(), out.get(0).toFloatArray(), manifest.output().returnsLogits() ? out.get(1).size() : -1);
             for (int i = 0; i < manifest.taps().size(); i++) {
                 Manifest.TapSpec tap = manifest.taps().get(i);
                 Shape actual = out.get(first + i).getShape();
@@ -302,36 +297,6 @@ public final class ModelBundle implements AutoCloseable {
             }
         } catch (EngineException e) {
             throw new BundleException("the model's taps disagree with its manifest: " + oneLine(e), e);
-        }
-    }
-
-    /** The model's outputs (for a blank input) must fit the labels and the activation the manifest declares. */
-    private void checkOutputs(float[] y, long logits) throws BundleException {
-        Manifest.OutputSpec o = manifest.output();
-        int labels = o.labels().size();
-        if (y.length != labels && !(y.length == 1 && labels == 2)) {
-            throw new BundleException("the model returns " + y.length + " output(s) but its manifest names " + labels + " labels "
-                    + o.labels().subList(0, Math.min(5, labels)) + (labels > 5 ? "..." : ""));
-        }
-        if (logits >= 0 && logits != y.length) {
-            throw new BundleException("the model's logits have " + logits + " values but its output " + y.length);
-        }
-        boolean finite = true;
-        double sum = 0;
-        boolean unit = true;
-        for (float v : y) {
-            finite &= Float.isFinite(v);
-            unit &= v >= 0 && v <= 1;
-            sum += v;
-        }
-        if (!finite) return; // judged per image: a NaN prediction is refused then
-        if (("softmax".equals(o.activation()) || "sigmoid".equals(o.activation())) && !unit) {
-            throw new BundleException("the manifest says the model ends in " + o.activation() + ", but it returns values outside 0..1 ("
-                    + java.util.Arrays.toString(java.util.Arrays.copyOf(y, Math.min(4, y.length))) + "): they are not probabilities");
-        }
-        if ("softmax".equals(o.activation()) && y.length > 1 && Math.abs(sum - 1) > 1e-3) {
-            throw new BundleException("the manifest says the model ends in softmax, but its outputs sum to "
-                    + String.format(java.util.Locale.ROOT, "%.4g", sum) + ", not 1");
         }
     }
 
