@@ -74,7 +74,7 @@ final class ExplainBatch {
                     decoded.cancel(true);
                     countFailure();
                     drain(writing, rows);
-                    rows.add(row(file, "", null, "", 0, Interrupts.requested() ? "not done: interrupted" : "not done: the model hung on an earlier image"));
+                    rows.add(emptyRow(file, 0, Interrupts.requested() ? "not done: interrupted" : "not done: the model hung on an earlier image"));
                     continue;
                 }
                 if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
@@ -206,12 +206,12 @@ final class ExplainBatch {
     private String failedRow(Path file, long start, Throwable e) {
         countFailure();
         System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
-        return row(file, "", null, "", (System.nanoTime() - start) / 1_000_000, "failed: " + CliSupport.message(e));
+        return emptyRow(file, (System.nanoTime() - start) / 1_000_000, "failed: " + CliSupport.message(e));
     }
 
-    private String row(Path file, String written, Prediction p, String layer, long ms, String status) {
-        return String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(written), "", "", "", CliSupport.csv(layer), s.cam().id(),
-                Long.toString(ms), CliSupport.csv(status));
+    /** The row of an image that has no output: only its method, time and status. */
+    private String emptyRow(Path file, long ms, String status) {
+        return String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", s.cam().id(), Long.toString(ms), CliSupport.csv(status));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -33,7 +33,4 @@ final class Interrupts {
 
     /** The exit code a stopped command returns: 128 + the signal's number. */
     static int exitCode() { return 128 + signal; }
-
-    /** For tests: forget a stop request. */
-    static void reset() { signal = 0; }
 }

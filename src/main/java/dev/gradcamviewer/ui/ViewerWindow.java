@@ -485,7 +485,6 @@ public final class ViewerWindow {
     }
 
     public void loadModel(Path path) {
-        org.slf4j.LoggerFactory.getLogger(ViewerWindow.class).debug("viewer: loading the model");
         begin(modelLoads, "Loading model " + path.getFileName() + "…");
         modelLoads.submit(() -> engine.open(path), b -> {
             end(modelLoads);
