@@ -17,7 +17,7 @@ import phantoms
 import placement
 from train_demo import to_input
 
-BLOCKS = [f"base_model.{i}" for i in range(5)]
+BLOCKS = [f"resnet_blocks.{i}" for i in range(5)]
 
 
 def roc_auc(scores, labels):
@@ -59,7 +59,7 @@ def main():
         ys.append(float(positive))
     xs, ys = np.stack(xs), np.asarray(ys)
     with torch.no_grad():
-        p = torch.cat([model(to_input(xs[i:i + 50])) for i in range(0, len(xs), 50)]).squeeze(1).numpy()
+        p = torch.cat([model(to_input(xs[i:i + 50])) for i in range(0, len(xs), 50)]).reshape(-1).numpy()
     accuracy = float(np.mean((p > 0.5) == (ys > 0.5)))
     auc = float(roc_auc(p, ys))
     saturated = float(np.mean((p >= 1.0) | (p <= 0.0)))
@@ -73,10 +73,10 @@ def main():
         img, mask = phantoms.make_phantom(256, 256, True, rng, meta=meta, lesion_sigma=tuple(args.lesion_sigma))
         x = to_input(np.round(img * 255).astype(np.uint8)[None])
         for score in ("probability", "logit"):
-            grads = ex.eager_probe_gradients(model, x, BLOCKS, info, "sigmoid",
+            grads = ex.eager_probe_gradients(model, x, BLOCKS, info, "classifier.2",
                                              lambda y, z: ex.target_score(y, z, "sigmoid", 1, score))
             with torch.no_grad():
-                acts = ex.TappedModel(model, BLOCKS, "sigmoid")(x, *ex.zero_probes(info, BLOCKS))[2:]
+                acts = ex.TappedModel(model, BLOCKS, "classifier.2")(x, *ex.zero_probes(info, BLOCKS))[2:]
             for b, a, g in zip(BLOCKS, acts, grads):
                 if score == "logit":
                     hi = ex.reference_cams(a, g)["hirescam"].numpy()

@@ -21,8 +21,10 @@ import copy
 import json
 import math
 import os
+import re
 import sys
 import tempfile
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -33,7 +35,7 @@ import architectures
 
 FORMAT = "gradcam-viewer-bundle"
 FORMAT_VERSION = 1
-EXPORTER_VERSION = "1.0.0"
+EXPORTER_VERSION = "1.1.0"
 MANIFEST_NAME = "gradcam/manifest.json"
 MAX_AUTO_TAPS = 128
 
@@ -46,25 +48,120 @@ class ExportError(Exception):
 # Loading
 # --------------------------------------------------------------------------------------------
 
-def load_weights(model, path):
+CHECKPOINT_KEYS = ("state_dict", "model_state_dict", "model", "net", "weights")
+
+
+def read_weights(path, extra_modules=()):
+    """What a weights file holds, as people save them: a state_dict, a checkpoint dict with the
+    state_dict under one of CHECKPOINT_KEYS, or a whole pickled model (torch.save(model)).
+    Returns an nn.Module or a dict of tensors."""
     if not os.path.isfile(path):
         raise ExportError(f"weights file not found: {path}")
     try:
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except TypeError:  # torch < 1.13 has no weights_only
-            state = torch.load(path, map_location="cpu")
-    except Exception as e:
-        raise ExportError(f"{path} is not a PyTorch state_dict file (torch.load failed: {type(e).__name__})")
-    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
-        state = state["state_dict"]
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise ExportError(f"{path} does not hold a state_dict (a dict of tensor names to tensors)")
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception:
+        obj = _load_pickled(path, extra_modules)
+    if isinstance(obj, nn.Module):
+        return obj
+    if isinstance(obj, dict) and not _is_state_dict(obj):
+        for key in CHECKPOINT_KEYS:
+            inner = obj.get(key)
+            if isinstance(inner, nn.Module) or (isinstance(inner, dict) and _is_state_dict(inner)):
+                return inner
+    if isinstance(obj, dict) and _is_state_dict(obj):
+        return obj
+    keys = ", ".join(sorted(str(k) for k in obj)[:8]) if isinstance(obj, dict) else type(obj).__name__
+    raise ExportError(f"{path} holds no state_dict: found {keys}; expected tensors by name, a checkpoint "
+                      f"with one of the keys {', '.join(CHECKPOINT_KEYS)}, or a whole model")
+
+
+def _is_state_dict(d):
+    return len(d) > 0 and all(isinstance(k, str) for k in d) and \
+        all(isinstance(v, torch.Tensor) for v in d.values())
+
+
+def _load_pickled(path, extra_modules):
+    """torch.load without weights_only, for whole models. A model pickled from a notebook or a
+    training script refers to its classes as __main__.X: those are looked up in the given modules
+    (the --arch file and the built-in architectures) before giving up."""
+    main = sys.modules["__main__"]
+    added = []
     try:
-        model.load_state_dict(state)
-    except RuntimeError as e:
-        first = [l.strip() for l in str(e).splitlines() if l.strip()][:3]
-        raise ExportError(f"{path} does not fit this architecture: {' '.join(first)[:300]}")
+        for _ in range(20):
+            try:
+                return torch.load(path, map_location="cpu")
+            except AttributeError as e:
+                m = re.search(r"Can't get attribute '([^']+)' on <module '__main__'", str(e))
+                if not m:
+                    raise ExportError(f"{path}: a pickled model whose class cannot be found: {e}")
+                found = next((getattr(mod, m.group(1)) for mod in (*extra_modules, architectures)
+                              if hasattr(mod, m.group(1))), None)
+                if found is None or hasattr(main, m.group(1)):
+                    raise ExportError(f"{path} is a pickled model of class '{m.group(1)}', defined in the script "
+                                      f"that saved it; give that class with --arch path/to/file.py:{m.group(1)}")
+                setattr(main, m.group(1), found)
+                added.append(m.group(1))
+        raise ExportError(f"{path}: too many classes missing to unpickle it")
+    except ExportError:
+        raise
+    except (ModuleNotFoundError, ImportError) as e:
+        raise ExportError(f"{path} is a pickled model that needs a module not importable here: {e}")
+    except Exception as e:
+        raise ExportError(f"{path} is not a PyTorch weights file (torch.load failed: {type(e).__name__}: "
+                          f"{str(e)[:120]})")
+    finally:
+        for name in added:
+            delattr(main, name)
+
+
+def load_weights(model, path, extra_modules=()):
+    """Load a weights file into model, or return the pickled model it holds when model is None."""
+    obj = read_weights(path, extra_modules)
+    if isinstance(obj, nn.Module):
+        if model is None:
+            return obj
+        obj = obj.state_dict()
+    elif model is None:
+        raise ExportError(f"{path} holds a state_dict, not a whole model: give its class with --arch")
+    fit_state_dict(model, obj, path)
+    return model
+
+
+def fit_state_dict(model, state, path):
+    """Load state into model; a 'module.' prefix (DataParallel) is dropped. When it does not fit,
+    the message names missing and unexpected keys and shape differences."""
+    own = model.state_dict()
+    if own and not any(k in own for k in state):
+        for prefix in ("module.", "model.", "_orig_mod."):
+            if all(k.startswith(prefix) for k in state):
+                stripped = {k[len(prefix):]: v for k, v in state.items()}
+                if any(k in own for k in stripped):
+                    state = stripped
+                    break
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    shapes = [f"{k} {tuple(state[k].shape)} vs {tuple(own[k].shape)} here" for k in own
+              if k in state and tuple(state[k].shape) != tuple(own[k].shape)]
+    if missing or unexpected or shapes:
+        def some(names):
+            return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} missing ({some(missing)})")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected ({some(unexpected)})")
+        if shapes:
+            parts.append(f"{len(shapes)} of another shape ({some(shapes)})")
+        raise ExportError(f"{path} does not fit this architecture: keys {'; '.join(parts)}")
+    model.load_state_dict(state)
+
+
+def class_scores(y):
+    """The model's output as [B, classes]: [B, C, 1, 1] (a convolutional head, as the article's
+    [B, 1, 1, 1]) is squeezed; anything else is returned as it is."""
+    if isinstance(y, torch.Tensor) and y.dim() == 4 and y.shape[2] == 1 and y.shape[3] == 1:
+        return y.flatten(1)
+    return y
 
 
 # --------------------------------------------------------------------------------------------
@@ -72,14 +169,16 @@ def load_weights(model, path):
 # --------------------------------------------------------------------------------------------
 
 def inspect_modules(model, x):
-    """Run one forward and record, per named module, how often it ran and its output shape.
+    """Run one forward and record, per named module, how often it ran, its output shape and layout.
 
-    Returns (info, y) where info is an OrderedDict name -> dict(calls, shape, order, type, finish)
-    in the order modules first finished.
+    Returns (info, y) where info is an OrderedDict name -> dict(calls, shape, output_shape, layout,
+    type, finish) in the order modules first finished; `shape` is the map's shape channels first.
     """
+    in_hw = tuple(x.shape[-2:])
     info = OrderedDict()
     counter = [0]
     handles = []
+    outputs = []  # keeps outputs alive so that their ids stay unique
 
     def make_hook(name):
         def hook(module, inputs, output):
@@ -87,8 +186,15 @@ def inspect_modules(model, x):
             if entry is None:
                 entry = info[name] = {"calls": 0, "type": type(module).__name__}
             entry["calls"] += 1
-            entry["shape"] = list(output.shape) if isinstance(output, torch.Tensor) else None
+            raw = list(output.shape) if isinstance(output, torch.Tensor) else None
+            entry["output_shape"] = raw
+            entry["layout"], entry["shape"], entry["why_not"] = (None, raw, None) if raw is None \
+                else detect_layout(module, raw, in_hw)
             entry["finish"] = counter[0]
+            # the same tensor, unchanged: an in-place op after a module (torchvision's `out += identity`
+            # after bn2) keeps the id but bumps the version
+            entry["output_id"] = (id(output), getattr(output, "_version", 0))
+            outputs.append(output)
             counter[0] += 1
         return hook
 
@@ -97,7 +203,7 @@ def inspect_modules(model, x):
             handles.append(module.register_forward_hook(make_hook(name)))
     try:
         with torch.no_grad():
-            y = model(x)
+            y = class_scores(model(x))
     finally:
         for h in handles:
             h.remove()
@@ -110,14 +216,98 @@ def eligible_reason(entry):
         return "does not run in forward"
     if entry["calls"] != 1:
         return f"runs {entry['calls']} times per forward (a shared module: its gradient would mix several places)"
-    shape = entry.get("shape")
-    if shape is None:
+    if entry.get("output_shape") is None:
         return "does not output a tensor"
-    if len(shape) != 4:
-        return f"outputs a {len(shape)}-D tensor, not a 4-D feature map"
-    if shape[2] * shape[3] <= 1:
-        return "has a 1x1 output: no spatial map"
+    if entry.get("layout") is None:
+        return entry.get("why_not") or "has no spatial map"
     return None
+
+
+MAX_CLASS_TOKENS = 4
+
+
+def _fits(h, w, ratio):
+    """True when an h x w grid has the input's aspect ratio (to within a cell of rounding)."""
+    return h >= 1 and w >= 1 and abs(h - ratio * w) <= max(1.0, 0.05 * h)
+
+
+def _grid(n, ratio):
+    """An h x w grid of n cells with the input's aspect ratio, or None."""
+    best = None
+    for h in range(1, n + 1):
+        if n % h == 0 and _fits(h, n // h, ratio):
+            err = abs(h / (n // h) - ratio)
+            if best is None or err < best[0]:
+                best = (err, h, n // h)
+    return None if best is None else (best[1], best[2])
+
+
+def detect_layout(module, shape, in_hw):
+    """How a module's output holds a spatial map: (layout, map shape [B, C, H, W], None), or
+    (None, shape, why not). Layouts: channels_first [B, C, H, W]; channels_last [B, H, W, C] (Swin,
+    ConvNeXt's inner layers); tokens [B, k + H*W, C] with k leading class tokens (ViT), what
+    pytorch-grad-cam's reshape_transform undoes by hand. A 4-D output whose axes could be read
+    either way is taken channels first unless a LayerNorm or Linear shows its channels are last."""
+    ratio = in_hw[0] / in_hw[1]
+    if len(shape) == 4:
+        b, d1, d2, d3 = shape
+        cf, cl = _fits(d2, d3, ratio), _fits(d1, d2, ratio)
+        last = None
+        if isinstance(module, nn.LayerNorm) and len(module.normalized_shape) == 1 and type(module) is nn.LayerNorm:
+            last = module.normalized_shape[0] == d3
+        elif isinstance(module, nn.Linear):
+            last = module.out_features == d3
+        channels_last = cl and (last is True or (not cf and last is not False))
+        if channels_last:
+            layout, map_shape = {"kind": "channels_last"}, [b, d3, d1, d2]
+        else:
+            layout, map_shape = {"kind": "channels_first"}, [b, d1, d2, d3]
+        if cf and cl and last is None:
+            layout["ambiguous"] = True  # settled by refine_layouts where the data flow shows it
+        if map_shape[2] * map_shape[3] <= 1:
+            return None, shape, "has a 1x1 output: no spatial map"
+        return layout, map_shape, None
+    if len(shape) == 3:
+        b, t, c = shape
+        for k in range(0, MAX_CLASS_TOKENS + 1):
+            grid = _grid(t - k, ratio) if t - k > 1 else None
+            if grid is not None and grid[0] * grid[1] > 1:
+                return {"kind": "tokens", "grid": list(grid), "class_tokens": k}, [b, c, grid[0], grid[1]], None
+        return None, shape, f"outputs {t} tokens that form no grid of the input's shape"
+    return None, shape, f"outputs a {len(shape)}-D tensor, not a feature map"
+
+
+def probe_and_map(output, probe, layout):
+    """(output with the probe added, the map channels first) for a tap of the given layout. The
+    probe is channels first; class tokens get no probe (their gradient is not part of the map)."""
+    kind = (layout or {}).get("kind", "channels_first")
+    if kind == "channels_first":
+        tapped = output + probe
+        return tapped, tapped
+    if kind == "channels_last":
+        tapped = output + probe.permute(0, 2, 3, 1)
+        return tapped, tapped.permute(0, 3, 1, 2)
+    k = layout["class_tokens"]
+    b, c, h, w = probe.shape
+    spread = probe.flatten(2).transpose(1, 2)
+    if k:
+        spread = torch.cat([torch.zeros(b, k, c, dtype=probe.dtype), spread], 1)
+    tapped = output + spread
+    return tapped, tapped[:, k:, :].transpose(1, 2).reshape(b, c, h, w)
+
+
+def as_map(tensor, layout):
+    """A raw tap output (or its gradient) as [B, C, H, W], written the way pytorch-grad-cam's
+    reshape_transform examples do it, independently of probe_and_map."""
+    kind = (layout or {}).get("kind", "channels_first")
+    if kind == "channels_first":
+        return tensor
+    if kind == "channels_last":
+        return tensor.transpose(2, 3).transpose(1, 2)
+    h, w = layout["grid"]
+    k = layout["class_tokens"]
+    result = tensor[:, k:, :].reshape(tensor.size(0), h, w, tensor.size(2))
+    return result.transpose(2, 3).transpose(1, 2)
 
 
 def choose_taps(model, info, spec):
@@ -127,8 +317,7 @@ def choose_taps(model, info, spec):
     if spec in ("auto", "all"):
         eligible = [n for n in info if eligible_reason(info[n]) is None]
         skipped = [{"name": n, "reason": eligible_reason(info.get(n))} for n in names
-                   if n in info and eligible_reason(info[n]) is not None and info[n].get("shape") is not None
-                   and len(info[n]["shape"]) == 4 and info[n]["calls"] != 1]
+                   if n in info and eligible_reason(info[n]) is not None and info[n].get("layout") is not None]
         if spec == "auto" and len(eligible) > MAX_AUTO_TAPS:
             ranked = sorted(eligible, key=lambda n: (n.count("."), info[n]["finish"]))
             keep = set(ranked[:MAX_AUTO_TAPS])
@@ -147,6 +336,19 @@ def choose_taps(model, info, spec):
         taps.append(n)
     taps.sort(key=lambda n: info[n]["finish"])
     return taps, []
+
+
+REARRANGING = ("Permute", "Flatten", "Identity", "Unflatten")
+
+
+def last_block(taps, info):
+    """The tap that finishes last; of a container and the child whose very output it returns (the
+    article's `resnet_blocks` and `resnet_blocks[-1]`), the child, as the article picks it."""
+    arranged = [n for n in taps if info[n]["type"] not in REARRANGING]
+    last = max(arranged or taps, key=lambda n: info[n]["finish"])
+    same = [n for n in taps if info[n].get("output_id") == info[last].get("output_id")
+            and (n == last or n.startswith(last + "."))]
+    return max(same, key=lambda n: n.count("."))
 
 
 def find_final_activation(model, x):
@@ -201,54 +403,87 @@ def _window_geometry(module):
     return None
 
 
-def analytic_geometry(model, x, taps):
+def _spatial(t, kind):
+    return tuple(t.shape[2:4]) if kind == "channels_first" else tuple(t.shape[1:3])
+
+
+def _permuted_kind(module, kind):
+    """The layout after a leaf module with a `dims` permutation (torchvision's Permute), or None."""
+    dims = list(getattr(module, "dims", []) or [])
+    if dims == [0, 2, 3, 1] and kind == "channels_first":
+        return "channels_last"
+    if dims == [0, 3, 1, 2] and kind == "channels_last":
+        return "channels_first"
+    return None
+
+
+def analytic_geometry(model, x, taps, info, kinds=None):
     """Propagate (origin, step) per axis through the modules as they run.
 
-    A conv or pool moves the centre of output cell i to input position i*s - p + (k-1)*d/2; pointwise
-    modules keep it. Tensors made outside modules (an addition, a concatenation) are matched by
-    spatial size to the tensors seen so far, which is sound when all of those agree. Returns
-    name -> (origin, step) or None where the path holds something else.
-    """
-    geom = {}          # id(tensor) -> ((oy, ox), (sy, sx)) or None
-    by_size = {}       # (h, w) -> set of geometries seen (None = unknown)
+    A conv or pool moves the centre of output cell i to input position i*s - p + (k-1)*d/2; any
+    other leaf module whose output keeps the spatial size keeps it (activations, norms, dropout,
+    stochastic depth, linear layers on channels-last maps), a permutation moves the spatial axes.
+    Tensors made outside modules (an addition, a concatenation, a squeeze-excitation's product)
+    are matched by layout and spatial size to the tensors seen so far, which is sound when all of
+    those agree. Returns name -> (origin, step) or None where the path holds something else;
+    fills `kinds` (name -> the layout the data flow gives its output) when given."""
+    kinds = {} if kinds is None else kinds
+    geom = {}          # id(tensor) -> (geometry or None, kind)
+    by_size = {}       # (kind, h, w) -> set of geometries seen (None = unknown)
     keep = []          # keeps tensors alive so that ids stay unique
     result = {}
     tapset = set(taps)
 
-    def record(t, g):
+    def record(t, g, kind):
         keep.append(t)
-        geom[id(t)] = g
-        by_size.setdefault(tuple(t.shape[-2:]), set()).add(g)
+        geom[id(t)] = (g, kind)
+        by_size.setdefault((kind,) + _spatial(t, kind), set()).add(g)
 
-    def lookup(t):
+    def lookup(t, kind):
         if id(t) in geom:
             return geom[id(t)]
-        seen = by_size.get(tuple(t.shape[-2:]), set())
-        return next(iter(seen)) if len(seen) == 1 else None
+        seen = by_size.get((kind,) + _spatial(t, kind), set())
+        return (next(iter(seen)) if len(seen) == 1 else None), kind
+
+    def kind_of(name):
+        layout = info.get(name, {}).get("layout")
+        return layout["kind"] if layout else None
 
     def make_hook(name, is_leaf):
         def hook(module, inputs, output):
             if not isinstance(output, torch.Tensor) or output.dim() != 4:
                 return
+            out_kind = kind_of(name) or "channels_first"
             if is_leaf:
                 src = inputs[0] if inputs and isinstance(inputs[0], torch.Tensor) and inputs[0].dim() == 4 else None
-                g_in = lookup(src) if src is not None else None
+                g_in, in_kind = lookup(src, out_kind) if src is not None else (None, out_kind)
                 window = _window_geometry(module)
+                permuted = _permuted_kind(module, in_kind) if src is not None else None
                 if g_in is None:
-                    g = None
-                elif window is not None:
+                    g, kind = None, out_kind
+                elif window is not None and in_kind == "channels_first":
                     k, s, p, d = window
                     g = (tuple(g_in[0][a] + g_in[1][a] * ((k[a] - 1) * d[a] / 2.0 - p[a]) for a in range(2)),
                          tuple(g_in[1][a] * s[a] for a in range(2)))
-                elif isinstance(module, POINTWISE) and tuple(output.shape[-2:]) == tuple(src.shape[-2:]):
-                    g = g_in
+                    kind = "channels_first"
+                elif permuted is not None and _spatial(output, permuted) == _spatial(src, in_kind):
+                    g, kind = g_in, permuted
+                elif window is None and _spatial(output, in_kind) == _spatial(src, in_kind):
+                    g, kind = g_in, in_kind
                 else:
-                    g = None
-                record(output, g)
+                    g, kind = None, out_kind
+                record(output, g, kind)
             elif id(output) not in geom:
-                record(output, lookup(output))
+                layout = info.get(name, {}).get("layout") or {}
+                src = inputs[0] if inputs and isinstance(inputs[0], torch.Tensor) else None
+                if layout.get("ambiguous") and src is not None and id(src) in geom:
+                    out_kind = geom[id(src)][1]  # a block keeps its input's layout
+                g, kind = lookup(output, out_kind)
+                record(output, g, kind)
             if name in tapset:
-                result[name] = geom.get(id(output))
+                g, kind = geom.get(id(output), (None, None))
+                result[name] = g if kind == out_kind else None
+            kinds[name] = geom.get(id(output), (None, None))[1]
         return hook
 
     handles = []
@@ -256,7 +491,7 @@ def analytic_geometry(model, x, taps):
         if name:
             is_leaf = len(list(module.children())) == 0
             handles.append(module.register_forward_hook(make_hook(name, is_leaf)))
-    record(x, ((0.0, 0.0), (1.0, 1.0)))
+    record(x, ((0.0, 0.0), (1.0, 1.0)), "channels_first")
     try:
         with torch.no_grad():
             model(x)
@@ -270,63 +505,132 @@ class _Stop(Exception):
     pass
 
 
-def measured_geometry(model, tap, input_shape, tries=(2, 3, 4), max_side=1024, seeds=3):
-    """Measure a tap's cell geometry from receptive fields: back-propagate from two neighbouring
-    cells to a larger random input and take the centre of each cell's nonzero input gradient.
-    Returns ((oy, ox), (sy, sx)) or None when the receptive field does not fit in max_side."""
-    module = model.get_submodule(tap)
+def _box(grad):
+    """Rows and columns where a [C, H, W] input gradient is nonzero: [top, bottom, left, right]."""
+    mag = grad.abs().sum(0)
+    rows = torch.nonzero(mag.sum(1) > 0).flatten()
+    cols = torch.nonzero(mag.sum(0) > 0).flatten()
+    if len(rows) == 0:
+        return None
+    return [rows.min().item(), rows.max().item(), cols.min().item(), cols.max().item()]
+
+
+def measured_geometries(model, taps, info, input_shape, factors=(2, 3, 4), max_side=1024, seeds=3, log=None):
+    """Measure taps' cell geometry from receptive fields: on a larger random input, back-propagate
+    from two neighbouring cells and take the centre of each cell's nonzero
+    input gradient. All taps share one forward per seed and input size. Returns name -> (origin,
+    step) or None: when the receptive field does not fit in max_side, reaches every border at
+    twice the input size (a global one: squeeze-excitation, attention), or the model refuses a
+    larger input (a ViT's fixed size)."""
     _, c, h, w = input_shape
-    for factor in tries:
+    modules = {t: model.get_submodule(t) for t in taps}
+    order = sorted(taps, key=lambda t: info[t]["finish"])
+    result = {}
+    pending = list(order)
+    for factor in factors:
         H, W = h * factor, w * factor
-        if max(H, W) > max_side:
+        if not pending or max(H, W) > max_side:
             break
-        boxes = {}
-        clipped = False
+        boxes = {t: {} for t in pending}
+        clipped = {t: set() for t in pending}
+        refused = False
         for seed in range(seeds):
             gen = torch.Generator().manual_seed(seed)
             x = torch.randn(1, c, H, W, generator=gen, requires_grad=True)
-            store = {}
+            outs = {}
 
-            def hook(m, inputs, output):
-                store["out"] = output
-                raise _Stop()
+            def make_hook(name):
+                def hook(module, inputs, output):
+                    outs[name] = output
+                    if name == pending[-1]:
+                        raise _Stop()
+                    return output.clone()  # the stored output stays as it was if a parent changes it in place
+                return hook
 
-            handle = module.register_forward_hook(hook)
+            handles = [modules[t].register_forward_hook(make_hook(t)) for t in pending]
             try:
                 model(x)
             except _Stop:
                 pass
+            except Exception:
+                refused = True
             finally:
-                handle.remove()
-            out = store["out"]
-            oh, ow = out.shape[-2:]
-            ci, cj = oh // 2 - 1, ow // 2 - 1
-            for di in (0, 1):
-                grad, = torch.autograd.grad(out[0, :, ci + di, cj + di].sum(), x, retain_graph=True)
-                mag = grad[0].abs().sum(0)
-                rows = torch.nonzero(mag.sum(1) > 0).flatten()
-                cols = torch.nonzero(mag.sum(0) > 0).flatten()
-                if len(rows) == 0:
+                for hd in handles:
+                    hd.remove()
+            if refused:
+                break
+            for t in pending:
+                if t not in outs:
                     continue
-                box = [rows.min().item(), rows.max().item(), cols.min().item(), cols.max().item()]
-                if box[0] == 0 or box[1] == H - 1 or box[2] == 0 or box[3] == W - 1:
-                    clipped = True
-                old = boxes.get(di)
-                boxes[di] = box if old is None else [min(old[0], box[0]), max(old[1], box[1]),
-                                                     min(old[2], box[2]), max(old[3], box[3])]
-        if clipped or len(boxes) < 2:
-            continue
-        centres = {di: ((b[0] + b[1]) / 2.0, (b[2] + b[3]) / 2.0) for di, b in boxes.items()}
-        step = (centres[1][0] - centres[0][0], centres[1][1] - centres[0][1])
-        origin = (centres[0][0] - ci * step[0], centres[0][1] - cj * step[1])
-        return origin, step
-    return None
+                out = as_map(outs[t], info[t].get("layout"))
+                oh, ow = out.shape[-2:]
+                if oh < 2 or ow < 2:
+                    continue
+                ci, cj = oh // 2 - 1, ow // 2 - 1
+                for di in (0, 1):
+                    # one cell per backward: a batch of two made libtorch's backward 5-20x slower here
+                    grad, = torch.autograd.grad(out[0, :, ci + di, cj + di].sum(), x, retain_graph=True, allow_unused=True)
+                    box = _box(grad[0]) if grad is not None else None
+                    if box is None:
+                        continue
+                    for side, edge in zip("tblr", (box[0] == 0, box[1] == H - 1, box[2] == 0, box[3] == W - 1)):
+                        if edge:
+                            clipped[t].add(side)
+                    old = boxes[t].get(di)
+                    boxes[t][di] = box if old is None else [min(old[0], box[0]), max(old[1], box[1]),
+                                                           min(old[2], box[2]), max(old[3], box[3])]
+                boxes[t]["cells"] = (ci, cj)
+            outs.clear()
+        if refused:
+            break
+        still = []
+        for t in pending:
+            b = boxes[t]
+            if clipped[t] or 0 not in b or 1 not in b:
+                if len(clipped[t]) < 4:
+                    still.append(t)
+                continue
+            ci, cj = b["cells"]
+            centres = {di: ((b[di][0] + b[di][1]) / 2.0, (b[di][2] + b[di][3]) / 2.0) for di in (0, 1)}
+            step = (centres[1][0] - centres[0][0], centres[1][1] - centres[0][1])
+            if step[0] <= 0 or step[1] <= 0:
+                continue
+            origin = (centres[0][0] - ci * step[0], centres[0][1] - cj * step[1])
+            # cells must tile the input: windowed attention (Swin) gives box centres that do not
+            in_hw, map_hw = (h, w), tuple(info[t]["shape"][2:])
+            if any(abs(step[a] * map_hw[a] - in_hw[a]) > 1.5 * step[a] or abs(origin[a]) > step[a] for a in range(2)):
+                continue
+            result[t] = (origin, step)
+        pending = still
+    return result
 
 
-def tap_geometries(model, x, taps, measure="some", default_layer=None, tolerance=1.0):
+def input_size_geometry(map_hw, in_hw):
+    """Cells spread evenly over the input: what a patch grid is (ViT, Swin), and the article's resize."""
+    step = tuple(in_hw[a] / map_hw[a] for a in range(2))
+    return tuple((step[a] - 1) / 2.0 for a in range(2)), step
+
+
+def refine_layouts(model, x, info):
+    """Settle the layout of outputs whose shape reads both ways ([B, 16, 16, 16]) by the data flow:
+    a permutation or a channels-last module before them."""
+    ambiguous = [n for n, e in info.items() if e.get("layout") and e["layout"].get("ambiguous")]
+    if not ambiguous:
+        return
+    kinds = {}
+    analytic_geometry(model, x, [], info, kinds)
+    for n in ambiguous:
+        e = info[n]
+        e["layout"] = {"kind": kinds.get(n) or e["layout"]["kind"]}
+        b, d1, d2, d3 = e["output_shape"]
+        e["shape"] = [b, d3, d1, d2] if e["layout"]["kind"] == "channels_last" else [b, d1, d2, d3]
+
+
+def tap_geometries(model, x, taps, info, measure="some", default_layer=None, tolerance=1.0):
     """Analytic geometry for every tap, measured where analytic is unknown, and cross-checked on a
-    selection ('some': first, middle, last and default taps; 'all'; 'none')."""
-    analytic = analytic_geometry(model, x, taps)
+    selection ('some': first, middle, last and default taps; 'all'; 'none'); where neither is
+    possible, the cells spread evenly over the input ('input-size')."""
+    analytic = analytic_geometry(model, x, taps, info)
     check = set()
     if measure == "all":
         check = set(taps)
@@ -334,19 +638,22 @@ def tap_geometries(model, x, taps, measure="some", default_layer=None, tolerance
         check = {taps[0], taps[len(taps) // 2], taps[-1]}
         if default_layer in taps:
             check.add(default_layer)
+    to_measure = [t for t in taps if analytic.get(t) is None or t in check]
+    measured = measured_geometries(model, to_measure, info, tuple(x.shape)) if to_measure else {}
     out = {}
     for tap in taps:
-        a = analytic.get(tap)
-        m = measured_geometry(model, tap, tuple(x.shape)) if (a is None or tap in check) else None
+        a, m = analytic.get(tap), measured.get(tap)
         if a is not None and m is not None:
             diff = max(abs(a[i][j] - m[i][j]) for i in range(2) for j in range(2))
             if diff > tolerance:
                 raise ExportError(f"cell geometry of '{tap}' disagrees: analytic origin {a[0]} step {a[1]}, "
                                   f"measured origin {m[0]} step {m[1]}")
-        g = a if a is not None else m
-        entry = {"origin": list(g[0]), "step": list(g[1]),
-                 "source": "analytic" if a is not None else "measured"} if g is not None else None
-        if entry is not None and m is not None:
+        if a is not None or m is not None:
+            g, source = (a, "analytic") if a is not None else (m, "measured")
+        else:
+            g, source = input_size_geometry(info[tap]["shape"][2:], tuple(x.shape[2:])), "input-size"
+        entry = {"origin": list(g[0]), "step": list(g[1]), "source": source}
+        if a is not None and m is not None:
             entry["measured"] = {"origin": list(m[0]), "step": list(m[1])}
         out[tap] = entry
     return out
@@ -359,11 +666,12 @@ def tap_geometries(model, x, taps, measure="some", default_layer=None, tolerance
 class TappedModel(nn.Module):
     """forward(x, *probes) -> (y, [logits,] *activations); see the module docstring."""
 
-    def __init__(self, model, taps, logits_module=None):
+    def __init__(self, model, taps, logits_module=None, layouts=None):
         super().__init__()
         self.model = model
         self.taps = list(taps)
         self.logits_module = logits_module
+        self.layouts = dict(layouts or {})
 
     def forward(self, x, *probes):
         acts = {}
@@ -372,8 +680,8 @@ class TappedModel(nn.Module):
 
         def make_tap_hook(name, probe):
             def hook(module, inputs, output):
-                tapped = output + probe
-                acts[name] = tapped.clone()
+                tapped, as_map = probe_and_map(output, probe, self.layouts.get(name))
+                acts[name] = as_map.clone()
                 return tapped
             return hook
 
@@ -384,7 +692,7 @@ class TappedModel(nn.Module):
                 captured["logits"] = inputs[0]
             handles.append(self.model.get_submodule(self.logits_module).register_forward_hook(logit_hook))
         try:
-            y = self.model(x)
+            y = class_scores(self.model(x))
         finally:
             for h in handles:
                 h.remove()
@@ -395,13 +703,17 @@ class TappedModel(nn.Module):
         return tuple(outs)
 
 
+def layouts_of(info, taps):
+    return {t: info[t].get("layout") for t in taps}
+
+
 def zero_probes(info, taps, dtype=torch.float32):
     return [torch.zeros(info[t]["shape"], dtype=dtype) for t in taps]
 
 
 def eager_probe_gradients(model, x, taps, info, logits_module, score_fn, dtype=torch.float32):
     """Gradients of score_fn(y, logits) w.r.t. each tap's output, from the eager model."""
-    wrapper = TappedModel(model, taps, logits_module)
+    wrapper = TappedModel(model, taps, logits_module, layouts_of(info, taps))
     probes = [p.requires_grad_(True) for p in zero_probes(info, taps, dtype)]
     outs = wrapper(x, *probes)
     y, logits = outs[0], (outs[1] if logits_module else None)
@@ -410,9 +722,11 @@ def eager_probe_gradients(model, x, taps, info, logits_module, score_fn, dtype=t
 
 
 def verify(traced, model, x, taps, info, logits_module, log):
-    """The bundle must compute what the eager model computes, gradients included."""
+    """The bundle must compute what the eager model computes, gradients included. Returns the
+    largest gradient difference and the taps whose gradient is zero everywhere (a ViT's patch
+    tokens after its last attention: only the class token reaches the head)."""
     with torch.no_grad():
-        y_eager = model(x)
+        y_eager = class_scores(model(x))
         outs = traced(x, *zero_probes(info, taps))
     diff = (outs[0] - y_eager).abs().max().item()
     log(f"verify: output max |traced - eager| = {diff:.3g}")
@@ -425,6 +739,7 @@ def verify(traced, model, x, taps, info, logits_module, log):
         return (src * weights).sum()
 
     eager = eager_probe_gradients(model, x, taps, info, logits_module, score)
+    dead = set()
     probes = [p.requires_grad_(True) for p in zero_probes(info, taps)]
     outs = traced(x, *probes)
     traced_grads = torch.autograd.grad(score(outs[0], outs[1] if logits_module else None), probes, allow_unused=True)
@@ -437,9 +752,11 @@ def verify(traced, model, x, taps, info, logits_module, log):
         if d > 1e-5 + 1e-4 * scale:
             raise ExportError(f"probe gradient of '{name}' differs from the eager gradient by {d:.3g}")
         worst = max(worst, d)
+        if scale <= 1e-12:
+            dead.add(name)
         if tuple(act.shape) != tuple(info[name]["shape"]):
             raise ExportError(f"tap '{name}' returned shape {tuple(act.shape)}, expected {info[name]['shape']}")
-    return worst
+    return worst, dead
 
 
 def save_bundle(traced, manifest, out_path):
@@ -523,8 +840,20 @@ def preprocess(arr, spec):
 # Reference values for the Java tests
 # --------------------------------------------------------------------------------------------
 
+MULTI_LABEL_LOGITS = "logits/multi-label"
+
+
+def scoring_activation(output_spec):
+    """The manifest's activation, told apart for multi-label models that return logits (one
+    sigmoid per label, applied by the viewer)."""
+    a = output_spec["activation"]
+    return MULTI_LABEL_LOGITS if a == "logits" and output_spec.get("multi_label") else a
+
+
 def probabilities(y, activation):
     y = y.flatten()
+    if activation == MULTI_LABEL_LOGITS:
+        return torch.sigmoid(y)
     if activation == "sigmoid":
         return torch.stack([1 - y[0], y[0]]) if y.numel() == 1 else y
     if activation == "softmax":
@@ -537,13 +866,15 @@ def target_score(y, logits, activation, target, score):
     y = y.flatten()
     one = y.numel() == 1
     if score == "probability":
-        if activation == "logits":
+        if activation == MULTI_LABEL_LOGITS:
+            p = torch.sigmoid(y[target])
+        elif activation == "logits":
             p = torch.sigmoid(y[0]) if one else torch.softmax(y, 0)[target]
         else:
             p = y[0] if one else y[target]
         return (1 - p) if one and target == 0 else p
     z = (logits.flatten() if logits is not None else y)
-    if activation != "logits" and logits is None:
+    if activation not in ("logits", MULTI_LABEL_LOGITS) and logits is None:
         raise ExportError("the model returns no logits; use --score probability")
     return (-z[0] if target == 0 else z[0]) if one else z[target]
 
@@ -616,7 +947,14 @@ def article_hooks(model, x, taps, activation, logits_module, target, score):
         for h in handles:
             h.remove()
     if failed:
-        return {}
+        if len(taps) == 1:
+            return {}
+        # one tap whose output is changed in place (the article's `out += self.shortcut(x)` after
+        # bn2) spoils the pass for all: then each tap on its own
+        found = {}
+        for tap in taps:
+            found.update(article_hooks(model, x, [tap], activation, logits_module, target, score))
+        return found
     return {t: (store[("a", t)], store[("g", t)]) for t in taps if ("a", t) in store and ("g", t) in store}
 
 
@@ -629,11 +967,11 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
     float32 input exactly), so that a float32 implementation can be judged by its own rounding
     alone; with methods=True the float64 activations and gradients are saved too."""
     os.makedirs(out_dir, exist_ok=True)
-    spec, activation = manifest["input"], manifest["output"]["activation"]
+    spec, activation = manifest["input"], scoring_activation(manifest["output"])
     all_taps = [t["name"] for t in manifest["taps"]]
     taps = list(taps) if taps else all_taps
     logits_module = manifest["output"].get("logits_module")
-    info = {t["name"]: {"shape": t["shape"]} for t in manifest["taps"]}
+    info = {t["name"]: {"shape": t["shape"], "layout": t.get("layout")} for t in manifest["taps"]}
     index = {"model": manifest["model"]["name"], "taps": taps, "methods": methods, "images": []}
 
     def save(name, arr, dtype=np.float32):
@@ -659,16 +997,17 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
         if logits is not None:
             entry["logits"] = save(f"{stem}.logits.npy", logits.numpy())
         for score in ("probability", "logit"):
-            if score == "logit" and logits is None and activation != "logits":
+            if score == "logit" and logits is None and activation not in ("logits", MULTI_LABEL_LOGITS):
                 continue
             x64 = x.double()
             probe_grads = eager_probe_gradients(
                 model64, x64, taps, info, logits_module,
                 lambda yy, zz: target_score(yy, zz, activation, target, score), dtype=torch.float64)
             with torch.no_grad():
-                acts = TappedModel(model64, taps, logits_module)(
+                acts = TappedModel(model64, taps, logits_module, layouts_of(info, taps))(
                     x64, *zero_probes(info, taps, torch.float64))[2 if logits_module else 1:]
             all_hooked = article_hooks(model64, x64, taps, activation, logits_module, target, score)
+            all_hooked = {t: (as_map(a, info[t]["layout"]), as_map(g, info[t]["layout"])) for t, (a, g) in all_hooked.items()}
             for i, tap in enumerate(taps):
                 hooked = all_hooked.get(tap)
                 a, g, source = (hooked[0], hooked[1], "article-hooks") if hooked else (acts[i], probe_grads[i], "eager-probe")
@@ -694,7 +1033,7 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
 # --------------------------------------------------------------------------------------------
 
 def export(model, out_path, *, name, description, labels, input_spec, taps="auto", default_layer=None,
-           activation="auto", measure="some", architecture=None, arguments=None, log=print):
+           activation="auto", measure="some", architecture=None, arguments=None, multi_label=None, log=print):
     model.eval()
     shape = input_spec["shape"]
     torch.manual_seed(0)
@@ -709,25 +1048,41 @@ def export(model, out_path, *, name, description, labels, input_spec, taps="auto
             type(model.get_submodule(final)).__name__ if final else None, "logits")
     logits_module = final if activation in ("sigmoid", "softmax") and final else None
     n_out = y.shape[1]
+    # one sigmoid per output (CheXNet's 14 findings): each label has its own probability
+    if multi_label is None:
+        multi_label = activation == "sigmoid" and n_out > 1
+    if multi_label and (activation == "softmax" or n_out == 1):
+        raise ExportError("a multi-label model has several outputs and no softmax")
     expected = 2 if n_out == 1 else n_out
     if len(labels) != expected:
         raise ExportError(f"the model has {n_out} output(s), so it needs {expected} labels; got {len(labels)}")
     tap_names, skipped = choose_taps(model, info, taps)
     if not tap_names:
         log("warning: no layer can be tapped; the bundle will predict but not explain")
-    if default_layer is None and tap_names:
-        default_layer = max(tap_names, key=lambda n: info[n]["finish"])
+    chosen_default = default_layer is None and bool(tap_names)
+    if chosen_default:
+        default_layer = last_block(tap_names, info)
     if default_layer is not None and default_layer not in tap_names:
         raise ExportError(f"default layer '{default_layer}' is not among the taps")
     for s in skipped:
         log(f"not tapped: {s['name']}: {s['reason']}")
-    geometry = tap_geometries(model, x, tap_names, measure, default_layer)
+    refine_layouts(model, x, info)
+    geometry = tap_geometries(model, x, tap_names, info, measure, default_layer)
 
-    wrapper = TappedModel(model, tap_names, logits_module).eval()
+    wrapper = TappedModel(model, tap_names, logits_module, layouts_of(info, tap_names)).eval()
     example = (x, *zero_probes(info, tap_names))
-    with torch.no_grad():
+    # traced with gradients on: under no_grad, nn.MultiheadAttention takes a fast path whose
+    # operator has no derivative, and the trace would keep it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
         traced = torch.jit.trace(wrapper, example, check_trace=False)
-    worst = verify(traced, model, x, tap_names, info, logits_module, log)
+    worst, dead = verify(traced, model, x, tap_names, info, logits_module, log)
+    if chosen_default and default_layer in dead:
+        alive = [t for t in tap_names if t not in dead]
+        if alive:
+            log(f"default layer: '{default_layer}' gets no gradient (nothing there reaches the output); "
+                f"'{last_block(alive, info)}' instead")
+            default_layer = last_block(alive, info)
 
     manifest = {
         "format": FORMAT,
@@ -737,9 +1092,8 @@ def export(model, out_path, *, name, description, labels, input_spec, taps="auto
         "tree": str(model),
         "input": dict(input_spec),
         "output": {"activation": activation, "labels": list(labels), "returns_logits": logits_module is not None,
-                   "logits_module": logits_module, "classes": n_out},
-        "taps": [{"name": t, "type": info[t]["type"], "shape": info[t]["shape"], "geometry": geometry[t]}
-                 for t in tap_names],
+                   "logits_module": logits_module, "classes": n_out, "multi_label": bool(multi_label)},
+        "taps": [tap_entry(t, info[t], geometry[t]) for t in tap_names],
         "default_layer": default_layer,
         "not_tapped": skipped,
         "verification": {"max_gradient_difference": worst},
@@ -749,6 +1103,13 @@ def export(model, out_path, *, name, description, labels, input_spec, taps="auto
     log(f"wrote {out_path}: {len(tap_names)} taps, default layer {default_layer}, output {activation}"
         f"{' (+ logits)' if logits_module else ''}")
     return manifest
+
+def tap_entry(name, entry, geometry):
+    layout = {k: v for k, v in entry["layout"].items() if k != "ambiguous"}
+    if layout["kind"] != "channels_first":
+        layout["output_shape"] = entry["output_shape"]
+    return {"name": name, "type": entry["type"], "shape": entry["shape"], "layout": layout, "geometry": geometry}
+
 
 def eager_from_bundle(bundle_path, manifest):
     """Rebuild the eager model from a bundle's weights (the traced wrapper keeps them under 'model.')."""
@@ -766,13 +1127,36 @@ def read_manifest(bundle_path):
 
 
 
+def build_model(arch, weights, kwargs):
+    """The model to export and the architecture name to record: built from --arch (with --weights
+    loaded into it), or the whole model a --weights file holds."""
+    if arch is None:
+        if not weights:
+            raise ExportError("give --arch, or --weights with a whole pickled model")
+        model = load_weights(None, weights)
+        return model, f"{type(model).__module__}:{type(model).__name__}"
+    try:
+        factory = architectures.resolve(arch)
+        model = factory(**kwargs)
+    except ExportError:
+        raise
+    except Exception as e:
+        raise ExportError(f"cannot build '{arch}': {type(e).__name__}: {e}")
+    if weights:
+        user_module = sys.modules.get(getattr(factory, "__module__", ""), None)
+        load_weights(model, weights, (user_module,) if user_module else ())
+    return model, arch
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description="Export a PyTorch classifier as a Grad-CAM Viewer bundle.",
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    ap.add_argument("--arch", required=True, help="XRayClassifier, a torchvision name, or module.path:Factory")
+    ap.add_argument("--arch", help="XRayClassifier, a torchvision name, package.module:Factory or "
+                    "path/to/file.py:Factory (not needed when --weights holds a whole pickled model)")
     ap.add_argument("--nf", type=int, help="XRayClassifier width (the tutorial's nf)")
     ap.add_argument("--num-classes", type=int, help="passed to torchvision factories")
-    ap.add_argument("--weights", help="state_dict file (torch.save(model.state_dict(), ...))")
+    ap.add_argument("--weights", help="a state_dict, a checkpoint dict holding one, or a whole model "
+                    "(torch.save(model)); a DataParallel 'module.' prefix is dropped")
     ap.add_argument("--out", required=True, help="bundle to write (*.pt)")
     ap.add_argument("--name", help="model name shown in the viewer")
     ap.add_argument("--description", default="", help="one or two sentences shown in the viewer")
@@ -787,6 +1171,9 @@ def parse_args(argv):
     ap.add_argument("--taps", nargs="+", default=["auto"], help="auto, all, or dotted module names")
     ap.add_argument("--default-layer")
     ap.add_argument("--activation", default="auto", choices=["auto", "sigmoid", "softmax", "logits"])
+    ap.add_argument("--multi-label", action="store_true", default=None,
+                    help="one sigmoid per label (findings that can co-occur); automatic when the model "
+                         "ends in a Sigmoid over several outputs, needed for such a model returning logits")
     ap.add_argument("--measure", default="some", choices=["some", "all", "none"],
                     help="which taps get their cell geometry measured to cross-check the analytic one")
     ap.add_argument("--reference", nargs="+", metavar=("DIR", "IMAGE"),
@@ -802,12 +1189,9 @@ def main(argv=None):
             kwargs["nf"] = args.nf
         if args.num_classes is not None:
             kwargs["num_classes"] = args.num_classes
-        try:
-            model = architectures.build(args.arch, **kwargs)
-        except (ImportError, AttributeError, TypeError) as e:
-            raise ExportError(f"cannot build '{args.arch}': {e}")
-        if args.weights:
-            load_weights(model, args.weights)
+        if args.arch == "XRayClassifier" and args.channels != 3:
+            kwargs["nc"] = args.channels
+        model, architecture = build_model(args.arch, args.weights, kwargs)
         if args.labels_file:
             with open(args.labels_file) as f:
                 labels = [l.strip() for l in f if l.strip()]
@@ -826,10 +1210,10 @@ def main(argv=None):
                 "resize": args.resize or None, "center_crop": crop, "interpolation": "bilinear",
                 "mean": mean, "std": std}
         taps = args.taps[0] if args.taps in (["auto"], ["all"]) else args.taps
-        manifest = export(model, args.out, name=args.name or args.arch, description=args.description,
+        manifest = export(model, args.out, name=args.name or architecture, description=args.description,
                           labels=labels, input_spec=spec, taps=taps, default_layer=args.default_layer,
-                          activation=args.activation, measure=args.measure, architecture=args.arch,
-                          arguments=kwargs)
+                          activation=args.activation, measure=args.measure, architecture=architecture,
+                          arguments=kwargs, multi_label=args.multi_label)
         if args.reference:
             if len(args.reference) < 2:
                 raise ExportError("--reference needs a folder and at least one image")

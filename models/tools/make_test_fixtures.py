@@ -155,8 +155,8 @@ def bad_fixtures(out):
             f.write(src.read()[:3000])
 
 
-DEMO_TAPS = ["base_model.0", "base_model.1", "base_model.2", "base_model.2.bn2", "base_model.3",
-             "base_model.4.conv1", "base_model.4"]
+DEMO_TAPS = ["resnet_blocks.0", "resnet_blocks.1", "resnet_blocks.2", "resnet_blocks.2.bn2", "resnet_blocks.3",
+             "resnet_blocks.4.conv1", "resnet_blocks.4"]
 SAMPLE_SUBSET = ["phantom-01-pneumonia.png", "phantom-04-normal-landscape.jpg", "phantom-06-pneumonia-16bit.png"]
 IMAGENET = {"shape": [1, 3, 224, 224], "colour": "RGB", "resize": 256, "center_crop": [224, 224],
             "interpolation": "bilinear", "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
@@ -188,8 +188,8 @@ def saturated_fixture(out):
     torch.manual_seed(5)
     model = ex.architectures.XRayClassifier(nf=4).eval()
     with torch.no_grad():
-        model.base_model[5].weight.abs_().mul_(1e4)
-        for block in model.base_model[:5]:
+        model.classifier[0].weight.abs_().mul_(1e4)
+        for block in model.resnet_blocks:
             block.bn2.bias.fill_(5.0)
     spec = {"shape": [1, 3, 256, 256], "colour": "RGB", "resize": 256, "center_crop": [256, 256],
             "interpolation": "bilinear", "mean": [0.5] * 3, "std": [0.5] * 3}

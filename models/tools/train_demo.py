@@ -124,11 +124,11 @@ def main():
         return 0.5 * (1 + math.cos(math.pi * (step - flat) / (args.steps - flat)))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
-    head = model.base_model[5]
+    head = model.classifier[0]
     if args.head == "tied":
         parametrize.register_parametrization(head, "weight", TiedOverPositions())
     last_block = {}
-    capture = model.base_model[4].register_forward_hook(lambda module, inputs, output: last_block.__setitem__("a", output))
+    capture = model.resnet_blocks[4].register_forward_hook(lambda module, inputs, output: last_block.__setitem__("a", output))
     loss_fn = nn.BCELoss()
     rng = np.random.default_rng(args.seed)
     easy_steps = args.steps // 5
@@ -144,7 +144,7 @@ def main():
         x = to_input(batch)
         y = torch.from_numpy(ys[idx]).unsqueeze(1)
         y = y * 0.95 + 0.025  # label smoothing 0.05
-        loss = loss_fn(model(x), y)
+        loss = loss_fn(model(x).flatten(1), y)
         if args.localise > 0:
             evidence = torch.einsum("bkij,kij->bij", last_block["a"], head.weight[0])
             loss = loss + args.localise * localisation_loss(evidence, cell_targets(masks))
@@ -158,7 +158,7 @@ def main():
         if step % 800 == 799 or step == args.steps - 1:
             model.eval()
             with torch.no_grad():
-                p = torch.cat([model(to_input(val_x[i:i + 64])) for i in range(0, len(val_x), 64)]).squeeze(1).numpy()
+                p = torch.cat([model(to_input(val_x[i:i + 64])) for i in range(0, len(val_x), 64)]).reshape(-1).numpy()
             print(f"  validation accuracy {np.mean((p > 0.5) == (val_y > 0.5)):.3f}", flush=True)
             model.train()
     capture.remove()

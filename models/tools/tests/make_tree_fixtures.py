@@ -18,6 +18,7 @@ models = {
     "mobilenet_v3_small": tvm.mobilenet_v3_small(),
     "efficientnet_b0": tvm.efficientnet_b0(),
     "vit_b_16": tvm.vit_b_16(),
+    "swin_t": tvm.swin_t(),
 }
 for name, m in models.items():
     with open(os.path.join(out, name + ".txt"), "w") as f:

@@ -56,7 +56,7 @@ class ExporterTest(unittest.TestCase):
         names = [t["name"] for t in manifest["taps"]]
         with torch.no_grad():
             outs = traced(x, *ex.zero_probes(info, names))
-            torch.testing.assert_close(outs[0], model(x), rtol=1e-4, atol=1e-5)
+            torch.testing.assert_close(outs[0], ex.class_scores(model(x)), rtol=1e-4, atol=1e-5)
         first = 2 if manifest["output"]["returns_logits"] else 1
         self.assertEqual(len(outs), first + len(names))
         for t, a in zip(manifest["taps"], outs[first:]):
@@ -71,16 +71,17 @@ class ExporterTest(unittest.TestCase):
         self.check_bundle(out, m, model)
         self.assertEqual(m["output"]["activation"], "sigmoid")
         self.assertTrue(m["output"]["returns_logits"])
-        self.assertEqual(m["default_layer"], "base_model.4")
+        self.assertEqual(m["default_layer"], "resnet_blocks.4")
         self.assertEqual(m["tree"], str(model))
         taps = {t["name"]: t for t in m["taps"]}
-        g = taps["base_model.4"]["geometry"]
+        g = taps["resnet_blocks.4"]["geometry"]
         self.assertEqual(g["origin"], [0.0, 0.0])
         self.assertEqual(g["step"], [32.0, 32.0])
         self.assertEqual(g["measured"], {"origin": [0.0, 0.0], "step": [32.0, 32.0]})
-        self.assertEqual(taps["base_model.2"]["geometry"]["step"], [8.0, 8.0])
-        self.assertNotIn("base_model.5", taps)  # 1x1 output
-        self.assertNotIn("base_model", taps)    # 2-D output
+        self.assertEqual(taps["resnet_blocks.2"]["geometry"]["step"], [8.0, 8.0])
+        self.assertNotIn("classifier.0", taps)  # 1x1 output
+        self.assertNotIn("resnet_blocks.0.relu1", taps)  # the article's ReLUs are functional
+        self.assertEqual(m["output"]["logits_module"], "classifier.2")  # the Sigmoid ending the nested head
         # logits: the sigmoid's input
         traced = torch.jit.load(out)
         x = torch.randn(1, 3, 256, 256)
@@ -93,13 +94,13 @@ class ExporterTest(unittest.TestCase):
         model = architectures.XRayClassifier(nf=8).eval()
         out = self.path("xray.pt")
         m = ex.export(model, out, name="x", description="d", labels=["N", "P"], input_spec=XRAY,
-                      taps=["base_model.3", "base_model.4"], measure="none", **QUIET)
+                      taps=["resnet_blocks.3", "resnet_blocks.4"], measure="none", **QUIET)
         traced = torch.jit.load(out)
         x = torch.randn(1, 3, 256, 256)
         probes = [torch.zeros(t["shape"], requires_grad=True) for t in m["taps"]]
         y, z, a3, a4 = traced(x, *probes)
         z.sum().backward()
-        ref = ex.article_hook_gradients(model, x, "base_model.4", "sigmoid", "sigmoid", 1, "logit")
+        ref = ex.article_hook_gradients(model, x, "resnet_blocks.4", "sigmoid", "classifier.2", 1, "logit")
         torch.testing.assert_close(probes[1].grad, ref[1])
         torch.testing.assert_close(a4, ref[0])
 
@@ -112,7 +113,7 @@ class ExporterTest(unittest.TestCase):
         self.check_bundle(out, m, model)
         self.assertEqual(m["output"]["activation"], "logits")
         self.assertFalse(m["output"]["returns_logits"])
-        self.assertEqual(m["default_layer"], "layer4")
+        self.assertEqual(m["default_layer"], "layer4.1")  # layer4 returns its output: the block, as model.layer4[-1]
         taps = {t["name"]: t for t in m["taps"]}
         self.assertIn("layer1.0.bn1", taps)
         self.assertNotIn("layer1.0.relu", taps)  # shared within the block
@@ -130,7 +131,7 @@ class ExporterTest(unittest.TestCase):
         self.assertEqual(len(m["taps"]), ex.MAX_AUTO_TAPS)
         names = [t["name"] for t in m["taps"]]
         self.assertIn("features.denseblock4", names)
-        self.assertEqual(m["default_layer"], "features")
+        self.assertEqual(m["default_layer"], "features.norm5")
         # blocks come before their insides when the list is cut
         self.assertTrue(all(n.count(".") <= 3 for n in names))
 
@@ -157,7 +158,7 @@ class ExporterTest(unittest.TestCase):
             f.write(os.urandom(1000))
         with self.assertRaises(ex.ExportError) as e:
             ex.load_weights(model, junk)
-        self.assertIn("not a PyTorch state_dict", str(e.exception))
+        self.assertIn("not a PyTorch weights file", str(e.exception))
         other = self.path("other.pt")
         torch.save(architectures.XRayClassifier(nf=4).state_dict(), other)
         with self.assertRaises(ex.ExportError) as e:
@@ -203,7 +204,7 @@ class ExporterTest(unittest.TestCase):
             index = json.load(f)
         entry = index["images"][0]
         self.assertEqual(np.load(os.path.join(ref, entry["input"])).shape, (1, 3, 256, 256))
-        cams = entry["cams"]["base_model.4"]
+        cams = entry["cams"]["resnet_blocks.4"]
         for score in ("probability", "logit"):
             cam = np.load(os.path.join(ref, cams[score]["file"]))
             self.assertEqual(cam.shape, (8, 8))

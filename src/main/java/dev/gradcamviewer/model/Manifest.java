@@ -33,14 +33,44 @@ public record Manifest(
     }
 
     /**
-     * {@code activation}: what the model's output is: "sigmoid" (one probability, of the second
-     * label), "softmax" (probabilities) or "logits" (raw scores).
+     * {@code activation}: what the model's output is: "sigmoid" (probabilities: of the second label
+     * for one output, of each label for several), "softmax" (probabilities) or "logits" (raw
+     * scores). {@code multiLabel}: each label has its own sigmoid (findings that can co-occur).
      */
     public record OutputSpec(String activation, List<String> labels, boolean returnsLogits, String logitsModule,
-                             Integer classes) { }
+                             Integer classes, Boolean multiLabel) {
+        public OutputSpec(String activation, List<String> labels, boolean returnsLogits, String logitsModule, Integer classes) {
+            this(activation, labels, returnsLogits, logitsModule, classes, null);
+        }
 
-    public record TapSpec(String name, String type, List<Integer> shape, Geometry geometry) {
+        /** One sigmoid per label: also a sigmoid over several outputs (exporters before 1.1 did not say). */
+        public boolean isMultiLabel() {
+            return Boolean.TRUE.equals(multiLabel) || ("sigmoid".equals(activation) && classes != null && classes > 1);
+        }
+    }
+
+    /** {@code shape}: the map's shape, channels first, whatever the layer's own layout ({@code layout}). */
+    public record TapSpec(String name, String type, List<Integer> shape, Layout layout, Geometry geometry) {
+        public TapSpec(String name, String type, List<Integer> shape, Geometry geometry) {
+            this(name, type, shape, null, geometry);
+        }
+
         public long[] shapeArray() { return shape.stream().mapToLong(Integer::longValue).toArray(); }
+    }
+
+    /**
+     * How the layer's own output holds the map: "channels_first" [B, C, H, W], "channels_last"
+     * [B, H, W, C] (Swin, ConvNeXt), or "tokens" [B, classTokens + H*W, C] (ViT). The bundle hands
+     * out every map channels first.
+     */
+    public record Layout(String kind, List<Integer> grid, Integer classTokens, List<Integer> outputShape) {
+        public String describe() {
+            if (kind == null || kind.equals("channels_first")) return "channels first";
+            if (kind.equals("channels_last")) return "channels last " + outputShape;
+            int k = classTokens == null ? 0 : classTokens;
+            return "tokens " + outputShape + " = " + (k > 0 ? k + " class token" + (k > 1 ? "s" : "") + " + " : "")
+                    + "a " + grid.get(0) + "x" + grid.get(1) + " grid";
+        }
     }
 
     /** Where cell (0,0)'s centre lies in model-input pixels, and the step between cells, as [y, x]. */

@@ -138,12 +138,12 @@ public final class ModelBundle implements AutoCloseable {
             float[] logits = manifest.output().returnsLogits() ? outputs.get(1).toFloatArray()
                     : "logits".equals(manifest.output().activation()) ? y.clone() : null;
             int labels = manifest.output().labels().size();
-            float[] p = Prediction.probabilities(manifest.output().activation(), y);
+            float[] p = Prediction.probabilities(manifest.output(), y);
             if (p.length != labels) {
                 throw new BundleException("the model gave " + p.length + " probabilities for " + labels + " labels");
             }
             requireFinite(y);
-            return new Prediction(manifest.output().labels(), p, logits);
+            return new Prediction(manifest.output().labels(), p, logits, manifest.output().isMultiLabel());
         } catch (EngineException e) {
             throw new ImageFailedException("the model rejected the input: " + oneLine(e), e);
         }
@@ -192,7 +192,7 @@ public final class ModelBundle implements AutoCloseable {
                 float[] y = outputs.get(0).toFloatArray();
                 float[] logits = out.returnsLogits() ? outputs.get(1).toFloatArray() : "logits".equals(out.activation()) ? y.clone() : null;
                 requireFinite(y);
-                prediction = new Prediction(out.labels(), Prediction.probabilities(out.activation(), y), logits);
+                prediction = new Prediction(out.labels(), Prediction.probabilities(out, y), logits, out.isMultiLabel());
                 chosen = target < 0 ? prediction.predicted() : target;
                 if (chosen >= out.labels().size()) throw new BundleException("no label number " + chosen);
                 NDArray s = ScoreSelector.select(outputs, out, chosen, score);

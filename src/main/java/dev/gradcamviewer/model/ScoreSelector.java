@@ -16,7 +16,10 @@ final class ScoreSelector {
             return z.get(0, target);
         }
         NDArray p;
-        if ("logits".equals(out.activation())) {
+        if (!one && out.isMultiLabel()) {
+            NDArray yt = y.get(0, target);
+            p = "logits".equals(out.activation()) ? yt.getNDArrayInternal().sigmoid() : yt;
+        } else if ("logits".equals(out.activation())) {
             p = one ? y.sum().getNDArrayInternal().sigmoid() : y.softmax(1).get(0, target);
         } else {
             p = one ? y.sum() : y.get(0, target);

@@ -15,9 +15,13 @@ import java.util.Locale;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
-/** Each label's probability as a bar (the top ten for big label sets), and the label to explain. */
+/**
+ * Each label's probability as a bar (the top ten for big label sets; every finding of a
+ * multi-label model, each one at 0.5 or above in bold), and the label to explain.
+ */
 final class PredictionPanel extends VBox {
     private static final String PREDICTED = "Predicted label";
+    private static final int MAX_FINDINGS = 40;
     private final VBox bars = new VBox(3);
     private final ComboBox<String> target = new ComboBox<>();
     private IntConsumer onTarget = t -> { };
@@ -53,15 +57,16 @@ final class PredictionPanel extends VBox {
     void show(Prediction p, int chosenTarget) {
         bars.getChildren().clear();
         int n = p.probabilities().length;
+        // a multi-label model's findings are all listed (CheXNet has 14), a classifier's top ten
         List<Integer> order = IntStream.range(0, n).boxed()
                 .sorted(Comparator.comparingDouble(i -> -p.probabilities()[i])).limit(10).toList();
-        if (n <= 10) order = IntStream.range(0, n).boxed().toList();
+        if (n <= 10 || (p.multiLabel() && n <= MAX_FINDINGS)) order = IntStream.range(0, n).boxed().toList();
         for (int i : order) {
             ProgressBar bar = new ProgressBar(p.probabilities()[i]);
             bar.setMaxWidth(Double.MAX_VALUE);
             Label name = new Label(p.labels().get(i));
             name.setMinWidth(90);
-            if (i == p.predicted()) name.setStyle("-fx-font-weight: bold;");
+            if (p.isPositive(i)) name.setStyle("-fx-font-weight: bold;");
             Label pct = new Label(String.format(Locale.ROOT, "%5.1f %%", 100 * p.probabilities()[i]));
             pct.setMinWidth(55);
             HBox row = new HBox(6, name, bar, pct);

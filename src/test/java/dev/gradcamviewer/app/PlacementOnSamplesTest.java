@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resize, on the shipped samples and on 60 fresh phantoms of three shapes.
  */
 class PlacementOnSamplesTest {
-    private static final String LAYER = "base_model.4";
+    private static final String LAYER = "resnet_blocks.4";
     private static final CamMethod[] METHODS = {new GradCam(), new HiResCam()};
     private static ModelBundle bundle;
 

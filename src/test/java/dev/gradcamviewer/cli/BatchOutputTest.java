@@ -33,14 +33,14 @@ class BatchOutputTest extends CapturedConsole {
         Path o = dir.resolve("out");
         assertEquals(1, GradcamCommand.execute("explain", "--out", o.toString(), in.toString()), err());
         // in path order chest.jpg comes first and keeps the plain name; chest.png then gets its extension
-        assertEquals(List.of(Path.of("patient1/chest.base_model.4.gradcam.png"), Path.of("patient2/chest.base_model.4.gradcam.png"),
-                Path.of("patient2/chest_png.base_model.4.gradcam.png"), Path.of("summary.csv")), files(o));
+        assertEquals(List.of(Path.of("patient1/chest.resnet_blocks.4.gradcam.png"), Path.of("patient2/chest.resnet_blocks.4.gradcam.png"),
+                Path.of("patient2/chest_png.resnet_blocks.4.gradcam.png"), Path.of("summary.csv")), files(o));
         List<String> rows = Files.readAllLines(o.resolve("summary.csv"));
         assertEquals("file,output,predicted,probability,target,layer,method,milliseconds,status", rows.get(0));
         assertEquals(5, rows.size(), "every input has a row, the broken one too: " + rows);
-        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/chest.jpg") + ",patient2/chest.base_model.4.gradcam.png,Normal,")), rows.toString());
-        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient1/chest.png") + ",patient1/chest.base_model.4.gradcam.png,Pneumonia,")), rows.toString());
-        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/chest.png") + ",patient2/chest_png.base_model.4.gradcam.png,Normal,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/chest.jpg") + ",patient2/chest.resnet_blocks.4.gradcam.png,Normal,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient1/chest.png") + ",patient1/chest.resnet_blocks.4.gradcam.png,Pneumonia,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/chest.png") + ",patient2/chest_png.resnet_blocks.4.gradcam.png,Normal,")), rows.toString());
         assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/broken.png") + ",") && r.contains("failed: ")), rows.toString());
     }
 
@@ -104,7 +104,7 @@ class BatchOutputTest extends CapturedConsole {
         int code = GradcamCommand.execute("explain", "--out", o.toString(), decoding.resolve("upright.jpg").toString(),
                 decoding.resolve("exif6.jpg").toString(), decoding.resolve("truncated.jpg").toString());
         assertEquals(1, code, "a truncated input makes the run fail: " + err());
-        java.awt.image.BufferedImage overlay = javax.imageio.ImageIO.read(o.resolve("exif6.base_model.4.gradcam.png").toFile());
+        java.awt.image.BufferedImage overlay = javax.imageio.ImageIO.read(o.resolve("exif6.resnet_blocks.4.gradcam.png").toFile());
         assertEquals(900, overlay.getWidth());
         assertEquals(1200, overlay.getHeight());
         List<String> rows = Files.readAllLines(o.resolve("summary.csv"));

@@ -35,7 +35,7 @@ class CliTest extends CapturedConsole {
     void layersMarksTappedLayersAndTheDefault() {
         assertEquals(0, GradcamCommand.execute("layers"));
         String text = out();
-        assertTrue(text.contains("default layer: base_model.4"), text);
+        assertTrue(text.contains("default layer: resnet_blocks.4"), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("* ") && l.contains("(4): ResNetBlock") && l.contains("<- default layer")), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("  ") && l.contains("(5): Conv2d(256, 1, kernel_size=(8, 8)")), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("* ") && l.contains("(conv1): Conv2d(3, 16")), text);
@@ -81,10 +81,10 @@ class CliTest extends CapturedConsole {
         Path broken = dir.resolve("broken.png");
         Files.writeString(broken, "not an image");
         Path out = dir.resolve("out");
-        int code = GradcamCommand.execute("explain", "--out", out.toString(), "--raw", "--layer", "base_model.4", "--layer", "base_model.2",
+        int code = GradcamCommand.execute("explain", "--out", out.toString(), "--raw", "--layer", "resnet_blocks.4", "--layer", "resnet_blocks.2",
                 "--method", "hirescam", Fixtures.sample("phantom-03-pneumonia-portrait.png").toString(), broken.toString());
         assertEquals(1, code, err());
-        Path png = out.resolve("phantom-03-pneumonia-portrait.base_model.4.hirescam.png");
+        Path png = out.resolve("phantom-03-pneumonia-portrait.resnet_blocks.4.hirescam.png");
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
         assertEquals(900, img.getWidth());
         assertEquals(1200, img.getHeight());
@@ -93,14 +93,14 @@ class CliTest extends CapturedConsole {
         assertEquals(original.getRGB(450, 10) & 0xffffff, img.getRGB(450, 10) & 0xffffff);
         assertEquals(original.getRGB(450, 1190) & 0xffffff, img.getRGB(450, 1190) & 0xffffff);
         assertTrue((original.getRGB(450, 600) & 0xffffff) != (img.getRGB(450, 600) & 0xffffff));
-        dev.gradcamviewer.imaging.Npy.Array raw = dev.gradcamviewer.imaging.Npy.read(out.resolve("phantom-03-pneumonia-portrait.base_model.2.hirescam.npy"));
+        dev.gradcamviewer.imaging.Npy.Array raw = dev.gradcamviewer.imaging.Npy.read(out.resolve("phantom-03-pneumonia-portrait.resnet_blocks.2.hirescam.npy"));
         assertEquals(32, raw.size(0));
         assertEquals(32, raw.size(1));
         List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
         assertEquals("file,output,predicted,probability,target,layer,method,milliseconds,status", summary.get(0));
         assertEquals(4, summary.size(), "two layers of the good image, and the broken one: " + summary);
         assertTrue(summary.get(3).startsWith(broken + ",") && summary.get(3).contains("failed: "), summary.get(3));
-        assertTrue(summary.get(1).contains(",Pneumonia,") && summary.get(1).contains(",base_model.4,hirescam,"), summary.get(1));
+        assertTrue(summary.get(1).contains(",Pneumonia,") && summary.get(1).contains(",resnet_blocks.4,hirescam,"), summary.get(1));
         assertTrue(err().contains("[1/2]") && err().contains("broken.png"), err());
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")));
@@ -123,10 +123,10 @@ class CliTest extends CapturedConsole {
 
     @Test
     void explainRefusesAnUntappedLayerByName(@TempDir Path dir) {
-        int code = GradcamCommand.execute("explain", "--layer", "base_model.5", "--out", dir.toString(),
+        int code = GradcamCommand.execute("explain", "--layer", "classifier.0", "--out", dir.toString(),
                 Fixtures.sample("phantom-02-normal.png").toString());
         assertEquals(2, code);
-        assertTrue(err().contains("'base_model.5' cannot be explained"), err());
+        assertTrue(err().contains("'classifier.0' cannot be explained"), err());
     }
     @Test
     void selftestReportsAndPasses() {
@@ -135,7 +135,7 @@ class CliTest extends CapturedConsole {
         assertTrue(text.contains("libtorch 2.7.1"), text);
         assertTrue(text.contains("gradient self-check"), text);
         assertTrue(text.contains("oneDNN"), text);
-        assertTrue(text.contains("Grad-CAM of base_model.4 ok"), text);
+        assertTrue(text.contains("Grad-CAM of resnet_blocks.4 ok"), text);
         assertTrue(text.strip().endsWith("self-test passed"), text);
     }
 }

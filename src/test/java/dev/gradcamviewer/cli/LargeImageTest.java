@@ -90,7 +90,7 @@ class LargeImageTest {
         String big = rows.stream().filter(r -> r.contains("a-20000.png")).findFirst().orElseThrow();
         assertTrue(big.contains(",\"ok; read at 1/3 of its 20000x20000 pixels in each direction (6667x6667)"), big);
         // the overlay is at the file's own resolution, made a band at a time; look at a patch of it
-        try (javax.imageio.stream.ImageInputStream iis = javax.imageio.ImageIO.createImageInputStream(dir.resolve("out/a-20000.base_model.4.gradcam.png").toFile())) {
+        try (javax.imageio.stream.ImageInputStream iis = javax.imageio.ImageIO.createImageInputStream(dir.resolve("out/a-20000.resnet_blocks.4.gradcam.png").toFile())) {
             javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReaders(iis).next();
             reader.setInput(iis);
             assertEquals(20000, reader.getWidth(0));

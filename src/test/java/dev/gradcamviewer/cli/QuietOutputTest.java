@@ -57,7 +57,7 @@ class QuietOutputTest {
         assertTrue(p.waitFor(2, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("stderr.txt")));
         String out = Files.readString(dir.resolve("stdout.txt"));
-        assertTrue(out.contains("default layer: base_model.4"), out);
+        assertTrue(out.contains("default layer: resnet_blocks.4"), out);
         assertTrue(out.lines().anyMatch(l -> l.startsWith("* ") && l.contains("(4): ResNetBlock")), out);
         assertFalse(Files.exists(cache), "libtorch was started (it unpacked itself into the cache)");
     }

@@ -33,18 +33,18 @@ class ModelBundleTest {
     void demoBundleDescribesItself() {
         assertTrue(demo.hasManifest());
         assertEquals(List.of("Normal", "Pneumonia"), demo.labels());
-        assertEquals("base_model.4", demo.manifest().defaultLayer());
+        assertEquals("resnet_blocks.4", demo.manifest().defaultLayer());
         assertTrue(demo.manifest().output().returnsLogits());
-        assertTrue(demo.tapNames().containsAll(List.of("base_model.0", "base_model.4", "base_model.4.conv1")));
+        assertTrue(demo.tapNames().containsAll(List.of("resnet_blocks.0", "resnet_blocks.4", "resnet_blocks.4.conv1")));
         assertTrue(demo.manifest().model().description().toLowerCase().contains("not for clinical use"));
         assertEquals(64, demo.sha256().length());
-        LayerNode block = demo.tree().find("base_model.4").orElseThrow();
+        LayerNode block = demo.tree().find("resnet_blocks.4").orElseThrow();
         assertTrue(block.isTapped());
         assertEquals("(4): ResNetBlock", block.label());
-        LayerNode head = demo.tree().find("base_model.5").orElseThrow();
+        LayerNode head = demo.tree().find("classifier.0").orElseThrow();
         assertFalse(head.isTapped());
         assertFalse(head.untappedReason().isEmpty());
-        Manifest.Geometry g = demo.manifest().taps().stream().filter(t -> t.name().equals("base_model.4")).findFirst()
+        Manifest.Geometry g = demo.manifest().taps().stream().filter(t -> t.name().equals("resnet_blocks.4")).findFirst()
                 .orElseThrow().geometry();
         assertEquals(List.of(0.0, 0.0), g.origin());
         assertEquals(List.of(32.0, 32.0), g.step());

@@ -37,13 +37,13 @@ class ModelTreeTest {
     void rowsReadAsPrinted() throws IOException {
         ModelTree tree = ModelTree.parse(resource("xray.txt"));
         assertEquals("XRayClassifier", tree.root().type());
-        LayerNode block = tree.find("base_model.4").orElseThrow();
+        LayerNode block = tree.find("resnet_blocks.4").orElseThrow();
         assertEquals("(4): ResNetBlock", block.label());
-        LayerNode conv = tree.find("base_model.4.conv1").orElseThrow();
+        LayerNode conv = tree.find("resnet_blocks.4.conv1").orElseThrow();
         assertEquals("Conv2d", conv.type());
         assertEquals("128, 256, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False", conv.arguments());
         assertEquals("(conv1): Conv2d(128, 256, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)", conv.label());
-        assertEquals(2, tree.find("base_model.4.shortcut").orElseThrow().children().size());
+        assertEquals(2, tree.find("resnet_blocks.4.shortcut").orElseThrow().children().size());
     }
 
     @Test

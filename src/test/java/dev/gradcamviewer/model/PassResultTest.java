@@ -42,16 +42,16 @@ class PassResultTest {
     @Test
     void aLayerReadLaterEqualsTheSameLayerFromAPassThatAskedOnlyForIt() throws Exception {
         TapTensors alone;
-        try (PassResult one = demo.explain(input, target, Score.LOGIT, List.of("base_model.2.conv1"))) {
-            assertEquals(List.of("base_model.2.conv1"), List.copyOf(one.tapNames()));
-            alone = one.tap("base_model.2.conv1");
+        try (PassResult one = demo.explain(input, target, Score.LOGIT, List.of("resnet_blocks.2.conv1"))) {
+            assertEquals(List.of("resnet_blocks.2.conv1"), List.copyOf(one.tapNames()));
+            alone = one.tap("resnet_blocks.2.conv1");
         }
         try (PassResult all = demo.explain(input, target, Score.LOGIT, null)) {
             assertEquals(demo.tapNames(), List.copyOf(all.tapNames()));
-            TapTensors late = all.tap("base_model.2.conv1");
+            TapTensors late = all.tap("resnet_blocks.2.conv1");
             assertArrayEquals(alone.activations(), late.activations());
             assertArrayEquals(alone.gradients(), late.gradients());
-            assertSame(late, all.tap("base_model.2.conv1"), "a layer is copied once");
+            assertSame(late, all.tap("resnet_blocks.2.conv1"), "a layer is copied once");
             assertEquals(late.channels() * late.height() * late.width(), late.gradients().length);
         }
     }
@@ -59,12 +59,12 @@ class PassResultTest {
     @Test
     void afterClosingReadLayersStayAndUnreadOnesAreRefusedWithAReason() throws Exception {
         PassResult pass = demo.explain(input, target, Score.LOGIT, null);
-        TapTensors kept = pass.tap("base_model.4");
+        TapTensors kept = pass.tap("resnet_blocks.4");
         assertFalse(pass.released());
         pass.close();
         assertTrue(pass.released());
-        assertSame(kept, pass.tap("base_model.4"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pass.tap("base_model.3"));
+        assertSame(kept, pass.tap("resnet_blocks.4"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pass.tap("resnet_blocks.3"));
         assertTrue(e.getMessage().contains("released"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> pass.tap("no.such.layer"));
         pass.close(); // twice is harmless
@@ -78,7 +78,7 @@ class PassResultTest {
             assertFalse(pass.released());
         }
         assertTrue(pass.released());
-        assertThrows(IllegalStateException.class, () -> pass.tap("base_model.4"));
+        assertThrows(IllegalStateException.class, () -> pass.tap("resnet_blocks.4"));
         pass.close(); // the viewer frees a replaced image's pass after its model may have gone
     }
 

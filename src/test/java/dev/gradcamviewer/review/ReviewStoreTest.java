@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReviewStoreTest {
     static ReviewEntry entry(String image, Verdict v, String note) {
-        return new ReviewEntry(image, "ab12", v, note, "2026-11-28T12:00:00Z", "demo", "5aec", "base_model.4", "gradcam", "Pneumonia", "tester@test");
+        return new ReviewEntry(image, "ab12", v, note, "2026-11-28T12:00:00Z", "demo", "5aec", "resnet_blocks.4", "gradcam", "Pneumonia", "tester@test");
     }
 
     @Test
@@ -34,7 +34,7 @@ class ReviewStoreTest {
         assertEquals(2, again.entries().size());
         assertEquals(Verdict.UNSURE, again.get("a.png").orElseThrow().verdict());
         assertEquals("lesion missed, \"left\" lung", again.get("b.png").orElseThrow().note());
-        assertEquals("base_model.4", again.get("b.png").orElseThrow().layer());
+        assertEquals("resnet_blocks.4", again.get("b.png").orElseThrow().layer());
     }
 
     @Test
@@ -153,7 +153,7 @@ class ReviewStoreTest {
     }
 
     static ReviewEntry by(String image, Verdict v, String time, String reviewer) {
-        return new ReviewEntry(image, "ab12", v, "", time, "demo", "5aec", "base_model.4", "gradcam", "Pneumonia", reviewer);
+        return new ReviewEntry(image, "ab12", v, "", time, "demo", "5aec", "resnet_blocks.4", "gradcam", "Pneumonia", reviewer);
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class SharedWriterMain {
         for (int i = 0; i < count; i++) {
             String image = i % 2 == 0 ? "own-" + name + "-" + i + ".png" : "shared-" + (i % 5) + ".png";
             store.put(new ReviewEntry(image, "ab12", Verdict.values()[i % 3], name + " " + i, Instant.now().toString(),
-                    "demo", "5aec", "base_model.4", "gradcam", "Pneumonia", name));
+                    "demo", "5aec", "resnet_blocks.4", "gradcam", "Pneumonia", name));
         }
         System.out.println("done");
     }

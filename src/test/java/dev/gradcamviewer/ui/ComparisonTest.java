@@ -72,7 +72,7 @@ class ComparisonTest {
         openComparison(robot);
         int passes = engine.passes.get();
         List<ComparisonView.TileSpec> tiles = window.comparison().tiles();
-        assertEquals(List.of("base_model.0", "base_model.1", "base_model.2", "base_model.3", "base_model.4"),
+        assertEquals(List.of("resnet_blocks.0", "resnet_blocks.1", "resnet_blocks.2", "resnet_blocks.3", "resnet_blocks.4"),
                 tiles.stream().map(ComparisonView.TileSpec::layer).toList());
         List<int[]> pixels = new ArrayList<>();
         for (Node tile : window.comparison().grid().getChildren()) pixels.add(heatPixels(tile));
@@ -96,7 +96,7 @@ class ComparisonTest {
         waitUntil(() -> window.comparisonCountProperty().get() > before, "the methods grid");
         assertEquals(List.of("gradcam", "gradcampp", "xgradcam", "layercam", "hirescam"),
                 window.comparison().tiles().stream().map(ComparisonView.TileSpec::methodId).toList());
-        assertTrue(window.comparison().tiles().stream().allMatch(t -> t.layer().equals("base_model.4")));
+        assertTrue(window.comparison().tiles().stream().allMatch(t -> t.layer().equals("resnet_blocks.4")));
         snapshot(stage.getScene().getRoot(), "comparison-methods.png");
     }
 
@@ -104,9 +104,9 @@ class ComparisonTest {
     void clickingATileMakesItsLayerCurrent(FxRobot robot) {
         openComparison(robot);
         robot.clickOn("#tile-2");
-        waitUntil(() -> "base_model.2".equals(window.currentLayer()), "the clicked layer is current");
+        waitUntil(() -> "resnet_blocks.2".equals(window.currentLayer()), "the clicked layer is current");
         waitUntil(() -> window.heatProperty().get() != null, "its map in the main view");
-        assertEquals("base_model.2", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
+        assertEquals("resnet_blocks.2", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
         // a click asks for several renders, of which only the last answers: the busy indicator must still stop (idle is idle)
         waitUntil(() -> !window.busy(), "the status bar to show no work under way");
     }

@@ -98,13 +98,13 @@ class ViewerWindowTest {
     void startsShowingTheSampleCamAtTheDefaultLayer(FxRobot robot) throws Exception {
         waitForCam();
         assertEquals("phantom-01-pneumonia.png", window.shownProperty().get().file().getFileName().toString());
-        assertEquals("base_model.4", window.currentLayer());
+        assertEquals("resnet_blocks.4", window.currentLayer());
         Image heat = window.imagePane().heatView().getImage();
         assertNotNull(heat);
         int[] p = pixels(heat);
         assertTrue(java.util.Arrays.stream(p).distinct().count() > 10, "the heat layer has colours");
         assertTrue(robot.lookup("#model-description").queryLabeled().getText().contains("NOT FOR CLINICAL USE"));
-        assertEquals("base_model.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
+        assertEquals("resnet_blocks.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
         snapshot(stage.getScene().getRoot(), "first-screen.png");
     }
 
@@ -114,12 +114,12 @@ class ViewerWindowTest {
         int passes = engine.passes.get();
         int[] before = pixels(window.imagePane().heatView().getImage());
         PlacedMap old = window.heatProperty().get();
-        robot.interact(() -> window.layerPicker().select("base_model.3"));
+        robot.interact(() -> window.layerPicker().select("resnet_blocks.3"));
         waitUntil(() -> window.heatProperty().get() != old, "the new layer is drawn");
-        assertEquals("base_model.3", window.currentLayer());
+        assertEquals("resnet_blocks.3", window.currentLayer());
         assertFalse(java.util.Arrays.equals(before, pixels(window.imagePane().heatView().getImage())));
         assertEquals(passes, engine.passes.get(), "a layer change must not run the model");
-        snapshot(stage.getScene().getRoot(), "layer-base_model.3.png");
+        snapshot(stage.getScene().getRoot(), "layer-resnet_blocks.3.png");
     }
 
     @Test
@@ -394,7 +394,7 @@ class ViewerWindowTest {
         assertTrue(window.statusText().contains("for \u201c" + label + "\u201d"), window.statusText());
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.H).release(javafx.scene.input.KeyCode.H));
         assertTrue(window.statusText().contains("heat hidden"), window.statusText());
-        assertTrue(window.statusText().contains("Grad-CAM of base_model.4"), "the CAM is still named: " + window.statusText());
+        assertTrue(window.statusText().contains("Grad-CAM of resnet_blocks.4"), "the CAM is still named: " + window.statusText());
         assertFalse(robot.lookup("#empty-hint").query().isVisible(), "an image is open");
     }
 
@@ -425,13 +425,13 @@ class ViewerWindowTest {
         int passes = engine.passes.get();
         robot.interact(() -> window.layerPicker().treeView().requestFocus());
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.UP).release(javafx.scene.input.KeyCode.UP));
-        waitUntil(() -> "base_model.3".equals(window.currentLayer()), "the layer above");
+        waitUntil(() -> "resnet_blocks.3".equals(window.currentLayer()), "the layer above");
         PlacedMap three = window.heatProperty().get();
-        // below base_model.4 only untapped rows follow: the selection stays on a tapped layer
+        // below resnet_blocks.4 only untapped rows follow: the selection stays on a tapped layer
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.DOWN).release(javafx.scene.input.KeyCode.DOWN));
-        waitUntil(() -> "base_model.4".equals(window.currentLayer()) && window.heatProperty().get() != three, "back to block 4");
+        waitUntil(() -> "resnet_blocks.4".equals(window.currentLayer()) && window.heatProperty().get() != three, "back to block 4");
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.DOWN).release(javafx.scene.input.KeyCode.DOWN));
-        assertEquals("base_model.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
+        assertEquals("resnet_blocks.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
         assertEquals(passes, engine.passes.get());
     }
 }

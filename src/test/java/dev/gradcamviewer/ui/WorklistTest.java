@@ -86,7 +86,7 @@ class WorklistTest {
         assertEquals(3, window.reviews().entries().size());
         String saved = Files.readString(window.reviews().file());
         assertTrue(saved.contains(first) && saved.contains("\"disagree\"") || saved.contains("DISAGREE"), saved);
-        assertEquals("base_model.4", window.reviews().get(first).orElseThrow().layer());
+        assertEquals("resnet_blocks.4", window.reviews().get(first).orElseThrow().layer());
         assertEquals(64, window.reviews().get(first).orElseThrow().imageSha256().length());
         assertNotEquals("", window.reviews().get(first).orElseThrow().modelSha256());
     }
