@@ -24,6 +24,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import warnings
 from collections import OrderedDict
 
@@ -91,7 +92,7 @@ def _load_pickled(path, extra_modules):
             try:
                 return torch.load(path, map_location="cpu")
             except AttributeError as e:
-                m = re.search(r"Can't get attribute '([^']+)' on <module '__main__'", str(e))
+                m = re.search(r"Can't get attribute '([^']+)' on <module '(__main__|[^']*\.__main__)'", str(e))
                 if not m:
                     raise ExportError(f"{path}: a pickled model whose class cannot be found: {e}")
                 found = next((getattr(mod, m.group(1)) for mod in (*extra_modules, architectures)
@@ -626,7 +627,7 @@ def refine_layouts(model, x, info):
         e["shape"] = [b, d3, d1, d2] if e["layout"]["kind"] == "channels_last" else [b, d1, d2, d3]
 
 
-def tap_geometries(model, x, taps, info, measure="some", default_layer=None, tolerance=1.0):
+def tap_geometries(model, x, taps, info, measure="some", default_layer=None, tolerance=1.0, log=None):
     """Analytic geometry for every tap, measured where analytic is unknown, and cross-checked on a
     selection ('some': first, middle, last and default taps; 'all'; 'none'); where neither is
     possible, the cells spread evenly over the input ('input-size')."""
@@ -639,6 +640,9 @@ def tap_geometries(model, x, taps, info, measure="some", default_layer=None, tol
         if default_layer in taps:
             check.add(default_layer)
     to_measure = [t for t in taps if analytic.get(t) is None or t in check]
+    if log:
+        log(f"geometry: {sum(a is not None for a in analytic.values())} of {len(taps)} taps analytic; "
+            f"measuring {len(to_measure)} ({len(check)} as a cross-check)")
     measured = measured_geometries(model, to_measure, info, tuple(x.shape)) if to_measure else {}
     out = {}
     for tap in taps:
@@ -1034,6 +1038,7 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
 
 def export(model, out_path, *, name, description, labels, input_spec, taps="auto", default_layer=None,
            activation="auto", measure="some", architecture=None, arguments=None, multi_label=None, log=print):
+    started = time.time()
     model.eval()
     shape = input_spec["shape"]
     torch.manual_seed(0)
@@ -1067,7 +1072,9 @@ def export(model, out_path, *, name, description, labels, input_spec, taps="auto
     for s in skipped:
         log(f"not tapped: {s['name']}: {s['reason']}")
     refine_layouts(model, x, info)
-    geometry = tap_geometries(model, x, tap_names, info, measure, default_layer)
+    log(f"[{time.time() - started:.1f} s] {len(tap_names)} taps; cell geometry ...")
+    geometry = tap_geometries(model, x, tap_names, info, measure, default_layer, log=log)
+    log(f"[{time.time() - started:.1f} s] tracing ...")
 
     wrapper = TappedModel(model, tap_names, logits_module, layouts_of(info, tap_names)).eval()
     example = (x, *zero_probes(info, tap_names))
@@ -1076,6 +1083,7 @@ def export(model, out_path, *, name, description, labels, input_spec, taps="auto
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
         traced = torch.jit.trace(wrapper, example, check_trace=False)
+    log(f"[{time.time() - started:.1f} s] verifying the bundle against the eager model ...")
     worst, dead = verify(traced, model, x, tap_names, info, logits_module, log)
     if chosen_default and default_layer in dead:
         alive = [t for t in tap_names if t not in dead]

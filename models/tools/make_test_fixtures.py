@@ -5,6 +5,9 @@
 - bad/: model files that must be refused with a clear message, a plain TorchScript file without a
   manifest, a small valid bundle, and a bundle whose sigmoid saturates;
 - resnet18/, densenet121/: torchvision models with seeded random weights, exported, with references;
+- vit/, swin/: two-layer transformers at 64 px (token and channels-last layouts), with references;
+- chex-sigmoid/, chex-logits/: 14-finding multi-label models, with references;
+- article/: the article's own XRayClassifier class (nf=64), exported from its source file;
 - placement/: maps resized by PIL's BICUBIC on mode-'F' data; colormaps/: matplotlib's colours;
 - pointing/: fresh positive phantoms (square, portrait, landscape) with their lesion masks.
 
@@ -32,7 +35,7 @@ SAMPLES = os.path.join(MODELS, "samples")
 def stamp():
     h = hashlib.sha256()
     files = [os.path.join(HERE, f) for f in sorted(os.listdir(HERE)) if f.endswith(".py")]
-    files += [DEMO] + [os.path.join(SAMPLES, f) for f in sorted(os.listdir(SAMPLES))]
+    files += [DEMO, os.path.join(HERE, "tests", "data", "article_model.py")] + [os.path.join(SAMPLES, f) for f in sorted(os.listdir(SAMPLES))]
     for f in files:
         with open(f, "rb") as fh:
             h.update(os.path.basename(f).encode() + hashlib.sha256(fh.read()).digest())
@@ -167,20 +170,96 @@ TORCHVISION = {
 }
 
 
+SMALL = {"shape": [1, 3, 64, 64], "colour": "RGB", "resize": 64, "center_crop": [64, 64],
+         "interpolation": "bilinear", "mean": [0.5] * 3, "std": [0.25] * 3}
+# two-layer transformers at 64 px with random weights: the layouts of vit_b_16 (tokens with a class
+# token) and swin_t (channels last), small enough for every test run
+TRANSFORMERS = {
+    "vit": ["conv_proj", "encoder.layers.encoder_layer_0", "encoder.layers.encoder_layer_1.ln_1",
+            "encoder.layers.encoder_layer_1.mlp.0"],
+    "swin": ["features.0", "features.1.1.norm1", "features.3.1.norm1", "norm"],
+}
+
+
+def small_transformer(name):
+    import torchvision
+    torch.manual_seed(13)
+    if name == "vit":
+        model = torchvision.models.VisionTransformer(image_size=64, patch_size=16, num_layers=2, num_heads=2,
+                                                     hidden_dim=32, mlp_dim=64, num_classes=5)
+        nn.init.normal_(model.heads.head.weight, std=0.2)  # torchvision starts it at zero
+        return model.eval()
+    return torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=24, depths=[2, 2], num_heads=[2, 2],
+                                              window_size=[4, 4], num_classes=5).eval()
+
+
 def torchvision_fixtures(out):
     import torchvision
     images = [os.path.join(SAMPLES, f) for f in SAMPLE_SUBSET]
-    for name, taps in TORCHVISION.items():
+    models = [(name, taps, IMAGENET, [f"class {i}" for i in range(1000)]) for name, taps in TORCHVISION.items()]
+    models += [(name, taps, SMALL, [f"class {i}" for i in range(5)]) for name, taps in TRANSFORMERS.items()]
+    for name, taps, spec, labels in models:
         torch.manual_seed(11)
-        model = getattr(torchvision.models, name)().eval()
+        model = getattr(torchvision.models, name)().eval() if name in TORCHVISION else small_transformer(name)
         d = os.path.join(out, name)
         os.makedirs(d)
         bundle = os.path.join(d, name + ".pt")
         manifest = ex.export(model, bundle, name=name, description="random weights, for tests",
-                             labels=[f"class {i}" for i in range(1000)], input_spec=IMAGENET,
-                             taps="auto" if name == "resnet18" else taps,
+                             labels=labels, input_spec=spec,
+                             taps="auto" if name in ("resnet18", "vit", "swin") else taps,
                              measure="some" if name == "resnet18" else "none", architecture=name, log=lambda *a: None)
         ex.write_reference(model, manifest, images, os.path.join(d, "reference"), lambda *a: None, taps=taps, methods=True)
+
+
+class MultiLabel(nn.Module):
+    """One sigmoid per finding, as CheXNet (14 labels); returns logits when `logits`."""
+
+    def __init__(self, logits):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 16, 3, stride=4, padding=1), nn.ReLU(),
+                                      nn.Conv2d(16, 16, 3, stride=2, padding=1), nn.ReLU())
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(16 * 8 * 8, 14))
+        self.sigmoid = None if logits else nn.Sigmoid()
+
+    def forward(self, x):
+        y = self.classifier(self.features(x))
+        return y if self.sigmoid is None else self.sigmoid(y)
+
+
+FINDINGS = ["Atelectasis", "Cardiomegaly", "Effusion", "Infiltration", "Mass", "Nodule", "Pneumonia",
+            "Pneumothorax", "Consolidation", "Edema", "Emphysema", "Fibrosis", "Pleural_Thickening", "Hernia"]
+
+
+def article_fixture(out):
+    """The article's own class (tests/data/article_model.py) at its nf=64, random weights saved as its
+    reader saves them, exported through --arch file.py:Class: `layers` must print the article's tree."""
+    import architectures
+    os.makedirs(out)
+    article = architectures.load_file(os.path.join(HERE, "tests", "data", "article_model.py"))
+    torch.manual_seed(19)
+    weights = os.path.join(out, "article-state.pt")
+    torch.save(article.XRayClassifier().state_dict(), weights)
+    code = ex.main(["--arch", os.path.join(HERE, "tests", "data", "article_model.py") + ":XRayClassifier",
+                    "--weights", weights, "--labels", "Normal", "Pneumonia", "--measure", "none",
+                    "--out", os.path.join(out, "article-nf64.pt"), "--name", "the article's XRayClassifier"])
+    if code != 0:
+        raise SystemExit("exporting the article's model failed")
+    os.remove(weights)
+
+
+def multilabel_fixtures(out):
+    """14-finding models, one ending in a Sigmoid, one returning logits, with references."""
+    images = [os.path.join(SAMPLES, f) for f in SAMPLE_SUBSET]
+    for name, logits in (("chex-sigmoid", False), ("chex-logits", True)):
+        torch.manual_seed(17)
+        model = MultiLabel(logits).eval()
+        with torch.no_grad():
+            model.classifier[1].bias.copy_(torch.linspace(-1.5, 1.5, 14))  # several findings above 0.5
+        d = os.path.join(out, name)
+        os.makedirs(d)
+        manifest = ex.export(model, os.path.join(d, name + ".pt"), name=name, description="random weights, for tests",
+                             labels=FINDINGS, input_spec=SMALL, multi_label=True, log=lambda *a: None)
+        ex.write_reference(model, manifest, images, os.path.join(d, "reference"), lambda *a: None, methods=True)
 
 
 def saturated_fixture(out):
@@ -275,6 +354,8 @@ def main():
     pointing_fixtures(os.path.join(out, "pointing"))
     decoding_fixtures(os.path.join(out, "decoding"))
     torchvision_fixtures(out)
+    multilabel_fixtures(out)
+    article_fixture(os.path.join(out, "article"))
     with open(stamp_file, "w") as f:
         f.write(s)
     print(f"wrote fixtures to {out}")

@@ -46,7 +46,7 @@ public final class LayerNode {
     /** The row as printed, without its children: {@code (4): ResNetBlock}. */
     public String label() {
         String head = path.isEmpty() ? type : "(" + name + "): " + (repeat > 1 ? repeat + " x " : "") + type;
-        return children.isEmpty() && arguments.length() > 0 ? head + "(" + arguments + ")" : head;
+        return children.isEmpty() ? head + "(" + arguments + ")" : head; // as printed: Sigmoid(), Sequential()
     }
 
     void addChild(LayerNode child) { children.add(child); }

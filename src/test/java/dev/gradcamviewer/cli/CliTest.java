@@ -37,8 +37,26 @@ class CliTest extends CapturedConsole {
         String text = out();
         assertTrue(text.contains("default layer: resnet_blocks.4"), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("* ") && l.contains("(4): ResNetBlock") && l.contains("<- default layer")), text);
-        assertTrue(text.lines().anyMatch(l -> l.startsWith("  ") && l.contains("(5): Conv2d(256, 1, kernel_size=(8, 8)")), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("  ") && l.contains("(0): Conv2d(256, 1, kernel_size=(8, 8)")), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("* ") && l.contains("(conv1): Conv2d(3, 16")), text);
+    }
+
+    /**
+     * The article's own class, exported from its source file: `layers` lists the article's printed
+     * tree row for row (its closing brackets aside), marks and layer names added at the ends.
+     */
+    @Test
+    void layersPrintsTheArticlesTreeRowForRow() throws Exception {
+        Path bundle = Fixtures.dir().resolve("article").resolve("article-nf64.pt");
+        assertEquals(0, GradcamCommand.execute("layers", "--model", bundle.toString()), err());
+        List<String> printed = out().lines().filter(l -> !l.startsWith("#"))
+                .map(l -> l.substring(2).replaceFirst("    (\\[[^]]*\\])?(    <- default layer)?$", "")).toList();
+        List<String> article = Files.readAllLines(Fixtures.root().resolve("src/test/resources/trees/article-xray-nf64.txt")).stream()
+                .filter(l -> !l.strip().equals(")")).map(l -> l.endsWith("(") ? l.substring(0, l.length() - 1) : l).toList();
+        assertEquals(String.join("\n", article), String.join("\n", printed));
+        assertEquals(59 - 13, printed.size()); // the article's 59 rows less its 13 closing brackets
+        assertTrue(out().contains("default layer: resnet_blocks.4"), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("* ") && l.contains("(4): ResNetBlock") && l.endsWith("[resnet_blocks.4]    <- default layer")), out());
     }
 
     @Test

@@ -109,6 +109,25 @@ class ViewerWindowTest {
     }
 
     @Test
+    void aMultiLabelModelListsEveryFindingWithItsOwnProbability(FxRobot robot) throws Exception {
+        waitForCam();
+        Path chex = Fixtures.dir().resolve("chex-logits").resolve("chex-logits.pt");
+        robot.interact(() -> window.loadModel(chex));
+        waitUntil(() -> robot.lookup("#prob-13").tryQuery().isPresent(), "all 14 findings are listed");
+        int bold = 0;
+        double sum = 0;
+        for (int i = 0; i < 14; i++) {
+            javafx.scene.layout.HBox row = robot.lookup("#prob-" + i).queryAs(javafx.scene.layout.HBox.class);
+            javafx.scene.control.Label name = (javafx.scene.control.Label) row.getChildren().get(0);
+            if (name.getStyle().contains("bold")) bold++;
+            sum += ((javafx.scene.control.ProgressBar) row.getChildren().get(1)).getProgress();
+        }
+        assertTrue(bold > 1, "each finding at 0.5 or above is marked, not only the top one: " + bold);
+        assertTrue(sum > 1.5, "per-label sigmoids, not a softmax: " + sum);
+        snapshot(stage.getScene().getRoot(), "multi-label.png");
+    }
+
+    @Test
     void anotherLayerChangesTheHeatWithoutRunningTheModelAgain(FxRobot robot) throws Exception {
         waitForCam();
         int passes = engine.passes.get();
