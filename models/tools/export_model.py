@@ -317,8 +317,9 @@ def choose_taps(model, info, spec):
     known = set(names)
     if spec in ("auto", "all"):
         eligible = [n for n in info if eligible_reason(info[n]) is None]
+        # every module that cannot be explained, with the reason the viewer shows on its row
         skipped = [{"name": n, "reason": eligible_reason(info.get(n))} for n in names
-                   if n in info and eligible_reason(info[n]) is not None and info[n].get("layout") is not None]
+                   if eligible_reason(info.get(n)) is not None]
         if spec == "auto" and len(eligible) > MAX_AUTO_TAPS:
             ranked = sorted(eligible, key=lambda n: (n.count("."), info[n]["finish"]))
             keep = set(ranked[:MAX_AUTO_TAPS])
@@ -336,7 +337,10 @@ def choose_taps(model, info, spec):
             raise ExportError(f"layer '{n}' cannot be tapped: it {reason}")
         taps.append(n)
     taps.sort(key=lambda n: info[n]["finish"])
-    return taps, []
+    chosen = set(taps)
+    skipped = [{"name": n, "reason": eligible_reason(info.get(n)) or "not chosen when the model was exported (--taps)"}
+               for n in names if n not in chosen]
+    return taps, skipped
 
 
 REARRANGING = ("Permute", "Flatten", "Identity", "Unflatten")
@@ -418,6 +422,19 @@ def _permuted_kind(module, kind):
     return None
 
 
+def _patch_merged(module, src, output, geom):
+    """Swin's PatchMerging (torchvision's, V1 and V2): cell (i, j) concatenates the 2x2 input cells
+    from (2i, 2j), so its centre is half an input step further and the step doubles."""
+    if "PatchMerging" not in type(module).__name__ or src is None or id(src) not in geom:
+        return None
+    g_in, kind = geom[id(src)]
+    if g_in is None or output.dim() != 4 or kind != "channels_last":
+        return None
+    if tuple(output.shape[1:3]) != tuple((d + 1) // 2 for d in src.shape[1:3]):
+        return None
+    return (tuple(g_in[0][a] + g_in[1][a] / 2.0 for a in range(2)), tuple(2 * g_in[1][a] for a in range(2))), kind
+
+
 def analytic_geometry(model, x, taps, info, kinds=None):
     """Propagate (origin, step) per axis through the modules as they run.
 
@@ -474,13 +491,20 @@ def analytic_geometry(model, x, taps, info, kinds=None):
                 else:
                     g, kind = None, out_kind
                 record(output, g, kind)
-            elif id(output) not in geom:
-                layout = info.get(name, {}).get("layout") or {}
+            else:
                 src = inputs[0] if inputs and isinstance(inputs[0], torch.Tensor) else None
-                if layout.get("ambiguous") and src is not None and id(src) in geom:
-                    out_kind = geom[id(src)][1]  # a block keeps its input's layout
-                g, kind = lookup(output, out_kind)
-                record(output, g, kind)
+                merged = _patch_merged(module, src, output, geom)
+                if merged is not None:
+                    record(output, *merged)
+                    # the merge's insides (its norm and linear layer on the concatenated cells) were
+                    # unknown until now: they are the same cells
+                    by_size[(merged[1],) + _spatial(output, merged[1])].discard(None)
+                elif id(output) not in geom:
+                    layout = info.get(name, {}).get("layout") or {}
+                    if layout.get("ambiguous") and src is not None and id(src) in geom:
+                        out_kind = geom[id(src)][1]  # a block keeps its input's layout
+                    g, kind = lookup(output, out_kind)
+                    record(output, g, kind)
             if name in tapset:
                 g, kind = geom.get(id(output), (None, None))
                 result[name] = g if kind == out_kind else None
@@ -639,7 +663,10 @@ def tap_geometries(model, x, taps, info, measure="some", default_layer=None, tol
         check = {taps[0], taps[len(taps) // 2], taps[-1]}
         if default_layer in taps:
             check.add(default_layer)
-    to_measure = [t for t in taps if analytic.get(t) is None or t in check]
+    # receptive fields tell where a convolutional cell sits; through attention (tokens, Swin's
+    # channels-last windows) they do not, and measuring them only costs minutes
+    measurable = [t for t in taps if (info[t].get("layout") or {}).get("kind", "channels_first") == "channels_first"]
+    to_measure = [t for t in measurable if analytic.get(t) is None or t in check]
     if log:
         log(f"geometry: {sum(a is not None for a in analytic.values())} of {len(taps)} taps analytic; "
             f"measuring {len(to_measure)} ({len(check)} as a cross-check)")
@@ -1070,7 +1097,8 @@ def export(model, out_path, *, name, description, labels, input_spec, taps="auto
     if default_layer is not None and default_layer not in tap_names:
         raise ExportError(f"default layer '{default_layer}' is not among the taps")
     for s in skipped:
-        log(f"not tapped: {s['name']}: {s['reason']}")
+        if s["reason"].startswith(("runs", "beyond")):  # the ones a user may have expected to see tapped
+            log(f"not tapped: {s['name']}: {s['reason']}")
     refine_layouts(model, x, info)
     log(f"[{time.time() - started:.1f} s] {len(tap_names)} taps; cell geometry ...")
     geometry = tap_geometries(model, x, tap_names, info, measure, default_layer, log=log)

@@ -5,7 +5,8 @@
 - bad/: model files that must be refused with a clear message, a plain TorchScript file without a
   manifest, a small valid bundle, and a bundle whose sigmoid saturates;
 - resnet18/, densenet121/: torchvision models with seeded random weights, exported, with references;
-- vit/, swin/: two-layer transformers at 64 px (token and channels-last layouts), with references;
+- vit/, swin/, convnext/: two-layer transformers and a small ConvNeXt at 64 px (token and
+  channels-last layouts), with references;
 - chex-sigmoid/, chex-logits/: 14-finding multi-label models, with references;
 - article/: the article's own XRayClassifier class (nf=64), exported from its source file;
 - placement/: maps resized by PIL's BICUBIC on mode-'F' data; colormaps/: matplotlib's colours;
@@ -178,6 +179,7 @@ TRANSFORMERS = {
     "vit": ["conv_proj", "encoder.layers.encoder_layer_0", "encoder.layers.encoder_layer_1.ln_1",
             "encoder.layers.encoder_layer_1.mlp.0"],
     "swin": ["features.0", "features.1.1.norm1", "features.3.1.norm1", "norm"],
+    "convnext": ["features.1.0.block.2", "features.1.0", "features.3.1.block.3", "features.3.1"],
 }
 
 
@@ -189,6 +191,9 @@ def small_transformer(name):
                                                      hidden_dim=32, mlp_dim=64, num_classes=5)
         nn.init.normal_(model.heads.head.weight, std=0.2)  # torchvision starts it at zero
         return model.eval()
+    if name == "convnext":  # channels-last insides between permutes
+        from torchvision.models.convnext import CNBlockConfig
+        return torchvision.models.ConvNeXt([CNBlockConfig(16, 32, 1), CNBlockConfig(32, None, 2)], num_classes=5).eval()
     return torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=24, depths=[2, 2], num_heads=[2, 2],
                                               window_size=[4, 4], num_classes=5).eval()
 
@@ -206,7 +211,7 @@ def torchvision_fixtures(out):
         bundle = os.path.join(d, name + ".pt")
         manifest = ex.export(model, bundle, name=name, description="random weights, for tests",
                              labels=labels, input_spec=spec,
-                             taps="auto" if name in ("resnet18", "vit", "swin") else taps,
+                             taps="auto" if name in ("resnet18", "vit", "swin", "convnext") else taps,
                              measure="some" if name == "resnet18" else "none", architecture=name, log=lambda *a: None)
         ex.write_reference(model, manifest, images, os.path.join(d, "reference"), lambda *a: None, taps=taps, methods=True)
 

@@ -306,7 +306,25 @@ class TransformerTest(unittest.TestCase):
         self.check(model, "swin-block", "features.3.1.norm1", {"kind": "channels_last"}, reshape)
         g = {t["name"]: t["geometry"] for t in m["taps"]}
         self.assertEqual((g["features.1.0.norm1"]["origin"], g["features.1.0.norm1"]["step"]), ([1.5, 1.5], [4.0, 4.0]))
-        self.assertEqual((g["norm"]["origin"], g["norm"]["step"]), ([3.5, 3.5], [8.0, 8.0]))
+        self.assertEqual((g["norm"]["origin"], g["norm"]["step"], g["norm"]["source"]), ([3.5, 3.5], [8.0, 8.0], "analytic"))  # through PatchMerging
+
+    def test_bottleneck_resnet_and_convnext_at_their_recommended_layers(self):
+        """resnet50's Bottleneck blocks (`layer4[-1]`) and ConvNeXt's blocks, whose insides are
+        channels last (`features[-1][-1]`), small: the layouts and data flow of the full models."""
+        import torchvision
+        from torchvision.models.convnext import CNBlockConfig
+        from torchvision.models.resnet import Bottleneck
+        resnet = torchvision.models.resnet.ResNet(Bottleneck, [1, 1, 1, 1], num_classes=3).eval()
+        self.check(resnet, "resnet", "layer4.0", {"kind": "channels_first"}, lambda t: t)
+        convnext = torchvision.models.ConvNeXt([CNBlockConfig(16, 32, 1), CNBlockConfig(32, None, 2)],
+                                               num_classes=3).eval()
+        m = self.check(convnext, "convnext", "features.3.1", {"kind": "channels_first"}, lambda t: t)
+        self.check(convnext, "convnext-inner", "features.3.1.block.2", {"kind": "channels_last"},
+                   lambda t: t.permute(0, 3, 1, 2))
+        g = {t["name"]: t["geometry"] for t in m["taps"]}
+        self.assertEqual(g["features.3.1"]["source"], "analytic")  # through permutes, norms, stochastic depth
+        self.assertEqual(g["features.3.1.block.2"]["source"], "analytic")
+        self.assertEqual(g["features.3.1.block.2"]["step"], g["features.3.1"]["step"])
 
     def test_an_ambiguous_shape_follows_the_data_flow(self):
         """[1, 16, 16, 16] reads both ways: a Swin with 16 channels on a 16x16 grid."""

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Exports verdicts as CSV (RFC 4180 quoting), written whole or not at all. */
 public final class ReviewCsv {
-    static final String HEADER = "image,image_sha256,verdict,note,time,model,model_sha256,layer,method,target,reviewer";
+    static final String HEADER = "image,image_sha256,verdict,note,time,model,model_sha256,layer,method,target,reviewer,score,placement";
 
     private ReviewCsv() { }
 
@@ -15,7 +15,7 @@ public final class ReviewCsv {
         StringBuilder sb = new StringBuilder(HEADER).append("\r\n");
         for (ReviewEntry e : entries) {
             sb.append(String.join(",", q(e.image()), q(e.imageSha256()), q(e.verdict() == null ? "" : e.verdict().id()), q(e.note()),
-                    q(e.time()), q(e.modelName()), q(e.modelSha256()), q(e.layer()), q(e.method()), q(e.target()), q(e.reviewer()))).append("\r\n");
+                    q(e.time()), q(e.modelName()), q(e.modelSha256()), q(e.layer()), q(e.method()), q(e.target()), q(e.reviewer()), q(e.score()), q(e.placement()))).append("\r\n");
         }
         return sb.toString();
     }

@@ -5,11 +5,17 @@ import java.net.InetAddress;
 /**
  * One image's review: which file (name relative to the reviewed folder, and its SHA-256 so that a
  * changed file is noticed), the verdict and note, when (UTC, ISO-8601), what the reviewer was shown
- * (model name and SHA-256, layer, method, target label) and who recorded it (user@host).
+ * (model name and SHA-256, layer, method, target label, score and placement; layer, method and
+ * placement empty when no map was on screen) and who recorded it (user@host).
  */
 public record ReviewEntry(String image, String imageSha256, Verdict verdict, String note, String time,
                           String modelName, String modelSha256, String layer, String method, String target,
-                          String reviewer) {
+                          String reviewer, String score, String placement) {
+
+    public ReviewEntry(String image, String imageSha256, Verdict verdict, String note, String time,
+                       String modelName, String modelSha256, String layer, String method, String target, String reviewer) {
+        this(image, imageSha256, verdict, note, time, modelName, modelSha256, layer, method, target, reviewer, null, null);
+    }
 
     /** This process's reviewer: the account name and the machine's name. */
     public static String currentReviewer() {

@@ -43,7 +43,7 @@ public final class ReviewStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final List<String> KNOWN = List.of("image", "imageSha256", "verdict", "note", "time", "modelName",
-            "modelSha256", "layer", "method", "target", "reviewer", "history");
+            "modelSha256", "layer", "method", "target", "reviewer", "score", "placement", "history");
 
     /** One image's record: the current verdict, older differing ones (newest first), and the raw JSON it came from. */
     private record Item(ReviewEntry current, List<ReviewEntry> history, ObjectNode raw) { }

@@ -28,22 +28,29 @@ import java.util.function.Consumer;
 
 /**
  * Several CAMs of the current image side by side, all from the same cached pass: chosen layers
- * (or all tapped blocks) with one method, or the five methods for one layer. Zoom and pan are
- * shared by every tile; clicking a tile makes its layer and method current in the main view.
+ * (or all tapped blocks) with one method, or the five methods for one layer. The tiles are sized
+ * to fit the visible area together (F fits them again); the wheel scrolls the grid, Ctrl+wheel
+ * zooms, and zoom and pan are shared by every tile; clicking a tile makes its layer and method
+ * current in the main view.
  */
 final class ComparisonView extends BorderPane {
     static final String LAYERS = "Layers";
     static final String METHODS = "Methods";
-    static final double TILE = 300;
+    /** Tiles never get smaller than this: below it the grid scrolls. */
+    static final double MIN_TILE = 140;
+    private static final double GAP = 8;
+    private static final double LABEL_HEIGHT = 22;
 
     /** What a tile shows. */
     record TileSpec(String layer, String methodId, String label) { }
 
     private final ComboBox<String> mode = new ComboBox<>();
     private final CheckComboBox<String> layers = new CheckComboBox<>();
-    private final Button blocks = new Button("All tapped blocks");
-    private final Button export = new Button("Export grid as PNG…");
-    private final TilePane grid = new TilePane(8, 8);
+    private final Button blocks = new Button("All blocks");
+    private final Button export = new Button("Export figure…");
+    private final TilePane grid = new TilePane(GAP, GAP);
+    private final ScrollPane scroll = new ScrollPane();
+    private final DoubleProperty tileSize = new SimpleDoubleProperty(300);
     private final DoubleProperty zoom = new SimpleDoubleProperty(1);
     private final DoubleProperty panX = new SimpleDoubleProperty(0);
     private final DoubleProperty panY = new SimpleDoubleProperty(0);
@@ -64,16 +71,22 @@ final class ComparisonView extends BorderPane {
         layers.setTitle("Layers");
         blocks.setId("compare-blocks");
         export.setId("compare-export");
-        HBox bar = new HBox(8, new Label("Compare"), mode, layers, blocks, export);
+        blocks.setTooltip(new javafx.scene.control.Tooltip("Tick every tapped block of the model"));
+        export.setTooltip(new javafx.scene.control.Tooltip("Save every tile whole, labelled, with the image name, "
+                + "prediction, method, score and a colour bar, as a PNG figure"));
+        Label title = new Label("Compare");
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 4, title, mode, layers, blocks, export);
+        for (javafx.scene.control.Control c : List.of(title, mode, layers, blocks, export)) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
         setTop(bar);
-        grid.setPadding(new Insets(8));
-        grid.setPrefTileWidth(TILE);
-        grid.setPrefColumns(3);
+        grid.setPadding(new Insets(GAP));
+        grid.prefTileWidthProperty().bind(tileSize);
         grid.setId("compare-grid");
-        ScrollPane scroll = new ScrollPane(grid);
+        scroll.setContent(grid);
         scroll.setFitToWidth(true);
+        scroll.setId("compare-scroll");
+        scroll.viewportBoundsProperty().addListener((o, a, b) -> fitTiles());
         setCenter(scroll);
         mode.valueProperty().addListener((o, a, b) -> {
             layers.setDisable(METHODS.equals(b));
@@ -118,6 +131,44 @@ final class ComparisonView extends BorderPane {
 
     TilePane grid() { return grid; }
 
+    ScrollPane scrollPane() { return scroll; }
+
+    double tileSize() { return tileSize.get(); }
+
+    double zoom() { return zoom.get(); }
+
+    /** F: every tile whole and all tiles in view (as far as the minimum tile size allows). */
+    void fitAll() {
+        zoom.set(1);
+        panX.set(0);
+        panY.set(0);
+        fitTiles();
+        scroll.setVvalue(0);
+    }
+
+    /** The largest tile size at which all tiles fit the visible area, and the columns for it. */
+    private void fitTiles() {
+        int n = Math.max(1, tiles.size());
+        javafx.geometry.Bounds view = scroll.getViewportBounds();
+        double w = view.getWidth() - 2 * GAP;
+        double h = view.getHeight() - 2 * GAP;
+        if (w <= 0 || h <= 0) return;
+        double best = 0;
+        int bestColumns = 1;
+        for (int c = 1; c <= n; c++) {
+            int r = (n + c - 1) / c;
+            double size = Math.min((w - GAP * (c - 1)) / c, (h - (GAP + LABEL_HEIGHT) * r) / r);
+            if (size > best) {
+                best = size;
+                bestColumns = c;
+            }
+        }
+        double size = Math.floor(Math.max(MIN_TILE, best));
+        int columns = best >= MIN_TILE ? bestColumns : Math.max(1, (int) ((w + GAP) / (MIN_TILE + GAP)));
+        tileSize.set(size);
+        grid.setPrefColumns(columns);
+    }
+
     private void changed() {
         if (!updating) onChange.run();
     }
@@ -127,7 +178,8 @@ final class ComparisonView extends BorderPane {
         tiles.clear();
         tiles.addAll(specs);
         grid.getChildren().clear();
-        double fit = Math.min(TILE / base.getWidth(), TILE / base.getHeight());
+        fitTiles();
+        double longer = Math.max(base.getWidth(), base.getHeight());
         for (int i = 0; i < specs.size(); i++) {
             TileSpec spec = specs.get(i);
             ImageView b = new ImageView(base);
@@ -139,19 +191,28 @@ final class ComparisonView extends BorderPane {
             }
             Group content = new Group(b, h);
             Scale scale = new Scale();
-            scale.xProperty().bind(zoom.multiply(fit));
-            scale.yProperty().bind(zoom.multiply(fit));
+            scale.xProperty().bind(zoom.multiply(tileSize).divide(longer));
+            scale.yProperty().bind(zoom.multiply(tileSize).divide(longer));
             Translate pan = new Translate();
             pan.xProperty().bind(panX);
             pan.yProperty().bind(panY);
             content.getTransforms().addAll(pan, scale);
             Pane view = new Pane(content);
-            view.setPrefSize(TILE, TILE);
-            view.setMinSize(TILE, TILE);
-            view.setMaxSize(TILE, TILE);
-            view.setClip(new Rectangle(TILE, TILE));
+            view.prefWidthProperty().bind(tileSize);
+            view.prefHeightProperty().bind(tileSize);
+            view.minWidthProperty().bind(tileSize);
+            view.minHeightProperty().bind(tileSize);
+            view.maxWidthProperty().bind(tileSize);
+            view.maxHeightProperty().bind(tileSize);
+            Rectangle clip = new Rectangle();
+            clip.widthProperty().bind(tileSize);
+            clip.heightProperty().bind(tileSize);
+            view.setClip(clip);
             view.setStyle("-fx-background-color: #1e1e1e;");
             view.setOnScroll(e -> {
+                if (!e.isControlDown() && !e.isShortcutDown()) return; // the plain wheel scrolls the grid
+                if (e.getDeltaY() == 0) return;
+                double fit = tileSize.get() / longer;
                 double f = e.getDeltaY() > 0 ? 1.25 : 0.8;
                 double nz = Math.max(0.25, Math.min(32, zoom.get() * f));
                 double ix = (e.getX() - panX.get()) / (zoom.get() * fit);
@@ -175,7 +236,8 @@ final class ComparisonView extends BorderPane {
                 if (e.isStillSincePress()) onTileChosen.accept(spec);
             });
             Label label = new Label(spec.label());
-            label.setMaxWidth(TILE);
+            label.maxWidthProperty().bind(tileSize);
+            label.setTooltip(new javafx.scene.control.Tooltip(spec.label()));
             VBox tile = new VBox(2, view, label);
             tile.setId("tile-" + i);
             VBox.setVgrow(view, Priority.NEVER);

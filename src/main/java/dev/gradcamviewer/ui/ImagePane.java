@@ -28,11 +28,16 @@ import java.util.Locale;
 final class ImagePane extends Pane {
     private final ImageView base = new ImageView();
     private final ImageView heat = new ImageView();
-    private final Group content = new Group(base, heat);
+    /** The region the model saw (its centre crop), outlined on non-square images. */
+    private final Rectangle cropOutline = new Rectangle();
+    private final BooleanProperty cropShown = new SimpleBooleanProperty(true);
+    private final javafx.scene.control.Tooltip cropReason = new javafx.scene.control.Tooltip();
+    private final Group content = new Group(base, heat, cropOutline);
     private final Scale scale = new Scale(1, 1, 0, 0);
     private final Translate translate = new Translate();
     private final SimpleDoubleProperty zoom = new SimpleDoubleProperty(1);
     private final SimpleStringProperty pointer = new SimpleStringProperty("");
+    private final SimpleStringProperty loadingText = new SimpleStringProperty("");
     private final BooleanProperty heatShown = new SimpleBooleanProperty(true);
     private final BooleanProperty heldHidden = new SimpleBooleanProperty(false);
     private final DoubleProperty alpha = new SimpleDoubleProperty(0.4);
@@ -56,15 +61,32 @@ final class ImagePane extends Pane {
         heat.opacityProperty().bind(alpha);
         heat.visibleProperty().bind(heatShown.and(heldHidden.not()));
         heat.setId("heat-layer");
+        cropOutline.setId("crop-outline");
+        cropOutline.setFill(null);
+        cropOutline.setStroke(javafx.scene.paint.Color.web("#ffd54a"));
+        cropOutline.getStrokeDashArray().setAll(6.0, 4.0);
+        cropOutline.setVisible(false);
+        // as thin on screen at any zoom
+        cropOutline.strokeWidthProperty().bind(javafx.beans.binding.Bindings.divide(1.5, scale.xProperty()));
+        javafx.scene.control.Tooltip.install(cropOutline, cropReason);
         base.setId("base-image");
         // nothing open yet: say what to do
         javafx.scene.control.Label empty = new javafx.scene.control.Label("Drop images or a folder here, or use File \u25b8 Open");
         empty.setId("empty-hint");
         empty.setStyle("-fx-text-fill: #c8c8c8; -fx-font-size: 16px;");
-        empty.visibleProperty().bind(base.imageProperty().isNull());
+        empty.visibleProperty().bind(base.imageProperty().isNull().and(loadingText.isEmpty()));
         empty.layoutXProperty().bind(widthProperty().subtract(empty.widthProperty()).divide(2));
         empty.layoutYProperty().bind(heightProperty().subtract(empty.heightProperty()).divide(2));
-        getChildren().add(empty);
+        // another image on its way: never the previous image's picture or heat meanwhile
+        javafx.scene.control.Label loading = new javafx.scene.control.Label();
+        loading.setId("loading-hint");
+        loading.textProperty().bind(loadingText);
+        loading.setStyle("-fx-text-fill: #c8c8c8; -fx-font-size: 16px;");
+        loading.visibleProperty().bind(loadingText.isNotEmpty());
+        loading.layoutXProperty().bind(widthProperty().subtract(loading.widthProperty()).divide(2));
+        loading.layoutYProperty().bind(heightProperty().subtract(loading.heightProperty()).divide(2));
+        content.visibleProperty().bind(loadingText.isEmpty());
+        getChildren().addAll(empty, loading);
 
         setOnScroll(e -> {
             if (e.getDeltaY() != 0) zoomAt(e.getX(), e.getY(), e.getDeltaY() > 0 ? 1.25 : 0.8);
@@ -91,8 +113,18 @@ final class ImagePane extends Pane {
     /** True while the image is fitted to the pane (F), false once zoomed or panned by hand. */
     javafx.beans.property.ReadOnlyBooleanProperty fittedProperty() { return fitted; }
 
+    /** Another image is being loaded: the pane says so and shows nothing of the previous one. */
+    void showLoading(String what) {
+        clearHeat();
+        loadingText.set(what);
+    }
+
+    /** What the pane says while an image loads; empty when it shows one. */
+    javafx.beans.property.ReadOnlyStringProperty loadingProperty() { return loadingText; }
+
     /** A new image: shown fitted, without heat until one is set. */
     void setImage(Image image, DecodedImage decoded) {
+        loadingText.set("");
         this.decoded = decoded;
         base.setImage(image);
         clearHeat();
@@ -104,6 +136,32 @@ final class ImagePane extends Pane {
         heat.setImage(layer);
         heat.setLayoutX(map.x());
         heat.setLayoutY(map.y());
+    }
+
+    /**
+     * Outlines the part of the image the model saw, when that is not all of it; {@code reason}
+     * explains it on hover.
+     */
+    void setCrop(dev.gradcamviewer.imaging.CropRegion crop, String reason) {
+        boolean partial = crop != null && decoded != null
+                && (crop.top() > 0.5 || crop.left() > 0.5 || crop.height() < decoded.height() - 0.5 || crop.width() < decoded.width() - 0.5);
+        if (partial) {
+            cropOutline.setX(crop.left());
+            cropOutline.setY(crop.top());
+            cropOutline.setWidth(crop.width());
+            cropOutline.setHeight(crop.height());
+            cropReason.setText(reason);
+        }
+        cropOutline.visibleProperty().unbind();
+        if (partial) cropOutline.visibleProperty().bind(cropShown);
+        else cropOutline.setVisible(false);
+    }
+
+    BooleanProperty cropShownProperty() { return cropShown; }
+
+    /** For tests: whether the crop outline is drawn, and where (image pixels: x, y, width, height). */
+    double[] cropOutline() {
+        return cropOutline.isVisible() ? new double[] {cropOutline.getX(), cropOutline.getY(), cropOutline.getWidth(), cropOutline.getHeight()} : null;
     }
 
     void clearHeat() {

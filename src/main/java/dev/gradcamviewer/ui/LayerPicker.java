@@ -24,6 +24,8 @@ final class LayerPicker extends VBox {
     private Consumer<String> onLayer = p -> { };
     private Consumer<String> onUntapped = r -> { };
     private boolean updating;
+    /** The layer whose map is shown (the last tapped layer chosen). */
+    private String current;
 
     LayerPicker() {
         super(4);
@@ -39,9 +41,18 @@ final class LayerPicker extends VBox {
             if (updating || item == null || item.getValue() == null) return;
             LayerNode n = item.getValue();
             if (n.isTapped()) {
+                current = n.path();
                 onLayer.accept(n.path());
-            } else if (!n.path().isEmpty()) {
-                onUntapped.accept(n.untappedReason());
+            } else {
+                if (!n.path().isEmpty()) onUntapped.accept(n.untappedReason());
+                // a row that cannot be explained never looks selected while the heat shows another layer
+                String keep = current;
+                javafx.application.Platform.runLater(() -> {
+                    updating = true;
+                    if (keep != null) find(tree.getRoot(), keep).ifPresentOrElse(tree.getSelectionModel()::select, tree.getSelectionModel()::clearSelection);
+                    else tree.getSelectionModel().clearSelection();
+                    updating = false;
+                });
             }
         });
         // arrow keys step over rows that cannot be explained, so the overlay always follows
@@ -68,6 +79,7 @@ final class LayerPicker extends VBox {
 
     void show(ModelTree tree, String selected) {
         this.model = tree;
+        this.current = selected;
         rebuild(selected);
     }
 
@@ -151,14 +163,15 @@ final class LayerPicker extends VBox {
             if (empty || n == null) {
                 setText(null);
                 setTooltip(null);
-                setStyle("");
+                getStyleClass().remove("untapped");
                 return;
             }
             setText(n.label());
-            String tip = n.path().isEmpty() ? "the whole model" : n.path();
+            String tip = n.label() + "\n" + (n.path().isEmpty() ? "the whole model" : n.path());
             if (!n.isTapped() && !n.path().isEmpty()) tip += "\n" + n.untappedReason();
             setTooltip(new Tooltip(tip));
-            setStyle(n.isTapped() || n.path().isEmpty() ? "" : "-fx-text-fill: #8a8a8a;");
+            getStyleClass().remove("untapped");
+            if (!n.isTapped() && !n.path().isEmpty()) getStyleClass().add("untapped");
         }
     }
 }

@@ -30,7 +30,8 @@ final class ModelPanel extends VBox {
         String d = b.manifest().model().description();
         description.setText(d == null ? "" : d);
         boolean warn = d != null && d.toLowerCase(java.util.Locale.ROOT).contains("not for clinical use");
-        description.setStyle(warn ? "-fx-text-fill: #b00020; -fx-font-weight: bold;" : "");
+        description.getStyleClass().remove("warning-text");
+        if (warn) description.getStyleClass().add("warning-text");
         file.setText("File: " + b.file().getFileName());
         sha.setText("SHA-256: " + b.sha256().substring(0, 12) + "…");
         sha.setTooltip(new Tooltip(b.sha256()));

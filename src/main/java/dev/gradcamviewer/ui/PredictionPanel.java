@@ -54,6 +54,9 @@ final class PredictionPanel extends VBox {
         updating = false;
     }
 
+    /** Another image is on its way: no bars until its prediction arrives. */
+    void clear() { bars.getChildren().clear(); }
+
     void show(Prediction p, int chosenTarget) {
         bars.getChildren().clear();
         int n = p.probabilities().length;

@@ -124,6 +124,9 @@ public final class ViewerWindow {
     private final SimpleStringProperty message = new SimpleStringProperty("");
     private final SimpleIntegerProperty renderCount = new SimpleIntegerProperty();
     private final java.util.Set<LatestOnly> busyChannels = new java.util.HashSet<>();
+    private final javafx.beans.property.StringProperty theme = new javafx.beans.property.SimpleStringProperty();
+    /** True once the shown image's picture, prediction and map (or the reason there is none) are all on screen. */
+    private boolean displayComplete;
     private final List<Path> images = new ArrayList<>();
     private final java.util.Map<Path, WorkItem> work = new java.util.HashMap<>();
     private int index = -1;
@@ -135,6 +138,7 @@ public final class ViewerWindow {
         this.stage = stage;
         this.engine = engine;
         this.settings = settings;
+        theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
         build();
     }
 
@@ -176,7 +180,7 @@ public final class ViewerWindow {
         notice.setWrapText(true);
         notice.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         notice.setId("notice");
-        notice.setStyle("-fx-text-fill: #b00020; -fx-font-weight: bold;");
+        notice.getStyleClass().add("warning-text");
         notice.managedProperty().bind(notice.visibleProperty());
         notice.setVisible(false);
         colourBar.setFitWidth(260);
@@ -257,6 +261,11 @@ public final class ViewerWindow {
         root.setBottom(statusBar);
         root.setId("viewer-root");
         Scene scene = new Scene(root, settings.getDouble("width", 1280), settings.getDouble("height", 860));
+        applyTheme(scene, theme.get());
+        theme.addListener((o, a, b) -> {
+            applyTheme(scene, b);
+            settings.put("theme", b);
+        });
         stage.setScene(scene);
         stage.setTitle(TITLE);
         for (int size : new int[] {32, 64, 128, 256}) {
@@ -282,7 +291,10 @@ public final class ViewerWindow {
             else if (!typing && e.getCode() == KeyCode.N && !e.isShortcutDown()) editNote();
             else if ((e.getCode() == KeyCode.RIGHT || e.getCode() == KeyCode.LEFT) && imagePane.isFocused()) step(e.getCode() == KeyCode.RIGHT ? 1 : -1);
             // the image's keys work wherever the focus is (a click on a tab or a panel keeps it), except while typing
-            else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.F) imagePane.fit();
+            else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.F) {
+                if (centreTabs.getSelectionModel().getSelectedItem() == compareTab) comparison.fitAll();
+                else imagePane.fit();
+            }
             else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.Z) imagePane.oneToOne();
             else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.H) imagePane.toggleHeat();
             else if (!typing && e.getCode() == KeyCode.SPACE) imagePane.holdHeatHidden(true);
@@ -429,8 +441,21 @@ public final class ViewerWindow {
         });
         Menu file = new Menu("File", null, openImages, openFolder, openModel, new SeparatorMenuItem(), export, copy,
                 exportCsv, new SeparatorMenuItem(), quit);
+        javafx.scene.control.CheckMenuItem crop = new javafx.scene.control.CheckMenuItem("Outline the region the model saw");
+        crop.setId("crop-outline-item");
+        crop.selectedProperty().bindBidirectional(imagePane.cropShownProperty());
+        javafx.scene.control.ToggleGroup themes = new javafx.scene.control.ToggleGroup();
+        Menu view = new Menu("View", null, crop, new SeparatorMenuItem());
+        for (String t : List.of(DARK, LIGHT)) {
+            javafx.scene.control.RadioMenuItem r = new javafx.scene.control.RadioMenuItem(t.equals(DARK) ? "Dark theme" : "Light theme");
+            r.setId("theme-" + t);
+            r.setToggleGroup(themes);
+            r.setSelected(t.equals(theme.get()));
+            r.setOnAction(e -> theme.set(t));
+            view.getItems().add(r);
+        }
         Menu help = new Menu("Help", null, item("Keyboard shortcuts", "F1", this::showShortcuts), item("About", null, this::showAbout));
-        return new MenuBar(file, help);
+        return new MenuBar(file, view, help);
     }
 
     private static MenuItem item(String text, String accelerator, Runnable action) {
@@ -459,11 +484,28 @@ public final class ViewerWindow {
         a.show();
     }
 
-    private void showAbout() {
+    static final String DARK = "dark";
+    static final String LIGHT = "light";
+
+    private static void applyTheme(Scene scene, String name) {
+        String css = ViewerWindow.class.getResource((LIGHT.equals(name) ? LIGHT : DARK) + ".css").toExternalForm();
+        scene.getStylesheets().setAll(css);
+    }
+
+    /** The theme in use: "dark" (the default: reading rooms are dark) or "light". */
+    javafx.beans.property.StringProperty themeProperty() { return theme; }
+
+    void showAbout() {
+        ModelBundle b = bundle.get();
+        String model = b == null ? "" : "\n\nModel: " + b.name() + (b.manifest().model().description() != null
+                && b.manifest().model().description().toLowerCase(Locale.ROOT).contains("not for clinical use")
+                ? "\n" + b.manifest().model().description() : "");
         Alert a = new Alert(Alert.AlertType.INFORMATION, "Grad-CAM Viewer shows where a PyTorch image classifier looks.\n"
                 + "It runs offline; models are TorchScript bundles made by models/tools/export_model.py.\n\n"
-                + "Engine: " + dev.gradcamviewer.model.TorchEngine.stateLine());
+                + "Engine: " + dev.gradcamviewer.model.TorchEngine.stateLine() + model);
+        a.getDialogPane().setId("about");
         a.setTitle("About");
+        a.getDialogPane().getStylesheets().setAll(stage.getScene().getStylesheets());
         a.setHeaderText(TITLE + " " + dev.gradcamviewer.app.AppVersion.get());
         a.initOwner(stage);
         a.show();
@@ -627,10 +669,21 @@ public final class ViewerWindow {
         });
     }
 
-    /** Records the verdict for the shown image (saved at once) and moves to the next unreviewed one. */
+    /**
+     * Records the verdict for the shown image (saved at once) and moves to the next unreviewed one.
+     * Only for an image whose picture, prediction and map are all on screen: while another image or
+     * map is on its way the keys are ignored, with a hint, so that a verdict never lands on an image
+     * that was not seen.
+     */
     public void giveVerdict(Verdict verdict) {
         WorkItem item = currentItem();
         if (item == null || reviews == null) return;
+        ExplainedImage ex = shown.get();
+        if (!verdictReady()) {
+            statusBar.setText("Not recorded: " + item.name() + " is still loading. Verdict keys act on an image once its "
+                    + "picture, prediction and map are on screen.");
+            return;
+        }
         if (!record(item, verdict, item.note.get(), "verdict")) return;
         statusBar.setText(item.name() + ": " + verdict.id());
         List<WorkItem> order = worklist.shown();
@@ -687,9 +740,12 @@ public final class ViewerWindow {
         ModelBundle b = bundle.get();
         ExplainedImage ex = shown.get();
         String targetLabel = ex == null || b == null ? "" : b.labels().get(ex.pass().target());
+        boolean mapShown = shownHeat.get() != null;
         return new ReviewEntry(item.key, item.sha256, verdict, note, java.time.Instant.now().toString(),
-                b == null ? "" : b.name(), b == null ? "" : b.sha256(), layer == null ? "" : layer,
-                method.getValue().id(), targetLabel, ReviewEntry.currentReviewer());
+                b == null ? "" : b.name(), b == null ? "" : b.sha256(), mapShown ? layer : "",
+                mapShown ? method.getValue().id() : "", targetLabel, ReviewEntry.currentReviewer(),
+                ex == null ? "" : ex.pass().score().name().toLowerCase(Locale.ROOT),
+                mapShown ? placement.getValue().id() : "");
     }
 
     private WorkItem currentItem() {
@@ -755,6 +811,13 @@ public final class ViewerWindow {
         Score s = score.getValue();
         renders.supersede();
         end(renders);
+        displayComplete = false;
+        ExplainedImage before = shown.get();
+        if (before == null || !before.file().equals(file)) {
+            imagePane.showLoading("Loading " + file.getFileName() + "\u2026");
+            shownHeat.set(null);
+            predictionPanel.clear();
+        }
         imageLabel.setText(String.format("%d / %d   %s", index + 1, images.size(), file.getFileName()));
         begin(passes, "Computing " + file.getFileName() + "…");
         passes.submit(() -> {
@@ -767,13 +830,16 @@ public final class ViewerWindow {
             releaseAfterRenders(shown.get());
             shown.set(ex);
             imagePane.setImage(r.image(), ex.image());
+            String cropNote = cropNote(ex);
+            imagePane.setCrop(ex.input().crop(), cropNote);
             shownImage = r.image();
             predictionPanel.show(ex.pass().prediction(), t);
             WorkItem item = work.get(ex.file());
             if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
             timingLabel.setText("model pass " + ex.pass().millis() + " ms");
             statusBar.setText(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel()
-                    + (ex.image().warnings().isEmpty() ? "" : " (" + String.join("; ", ex.image().warnings()) + ")"));
+                    + (ex.image().warnings().isEmpty() ? "" : " (" + String.join("; ", ex.image().warnings()) + ")")
+                    + (cropNote.isEmpty() ? "" : ". " + cropNote));
             if (ex.image().truncated()) {
                 fail(ex.file().getFileName() + ": the file is truncated, part of the image is missing: its prediction and heat are not to be trusted.");
                 if (item != null) item.problem.set("truncated file");
@@ -782,6 +848,7 @@ public final class ViewerWindow {
             renderComparison();
         }, e -> {
             end(passes);
+            if (shown.get() == null || !shown.get().file().equals(file)) imagePane.showLoading(file.getFileName() + " could not be shown");
             fail("Could not explain " + file.getFileName() + ": " + reason(e));
         });
     }
@@ -794,8 +861,10 @@ public final class ViewerWindow {
         if (!b.hasManifest() || layer == null || !ex.hasLayer(layer)) {
             imagePane.clearHeat();
             shownHeat.set(null);
+            displayComplete = !busyChannels.contains(passes);
             return;
         }
+        displayComplete = false;
         CamMethod m = method.getValue();
         Placement p = placement.getValue();
         HeatColorizer c = colours;
@@ -824,10 +893,12 @@ public final class ViewerWindow {
                 shownHeat.set(r.placed);
                 StartupTiming.firstCamShown();
             }
+            displayComplete = !busyChannels.contains(passes);
             renderCount.set(renderCount.get() + 1);
             timingLabel.setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");
             shownMapText = ex.file().getFileName() + ": " + m.displayName() + " of " + l + " for \u201c"
-                    + b.labels().get(ex.pass().target()) + "\u201d (" + scoreName(score.getValue()).toLowerCase(Locale.ROOT) + ")";
+                    + b.labels().get(ex.pass().target()) + "\u201d (" + scoreName(score.getValue()).toLowerCase(Locale.ROOT) + ")"
+                    + (cropNote(ex).isEmpty() ? "" : ". " + cropNote(ex));
             showMapStatus();
         }, e -> {
             end(renders);
@@ -901,7 +972,7 @@ public final class ViewerWindow {
     }
 
     private void exportComparison() {
-        chooseSaveFile("Export the comparison grid as PNG", "comparison.png").ifPresent(this::exportComparison);
+        chooseSaveFile("Export the comparison as a PNG figure", "comparison.png").ifPresent(this::exportComparison);
     }
 
     /** A save dialog starting in the last folder; empty if the user cancels. */
@@ -913,18 +984,61 @@ public final class ViewerWindow {
         return java.util.Optional.ofNullable(fc.showSaveDialog(stage)).map(File::toPath);
     }
 
-    /** Writes the grid as one PNG (a snapshot of the tiles, whole or not at all). */
+    /**
+     * Writes the comparison as a figure (whole or not at all): every tile whole and labelled, with the
+     * image name, model, prediction, label explained, score and placement, and a colour bar.
+     */
     public void exportComparison(Path target) {
-        javafx.scene.image.WritableImage snap = comparison.grid().snapshot(null, null);
-        BufferedImage img = SwingFXUtils.fromFXImage(snap, null);
+        ExplainedImage ex = shown.get();
+        ModelBundle b = bundle.get();
+        List<ComparisonView.TileSpec> specs = List.copyOf(comparison.tiles());
+        if (ex == null || b == null || specs.isEmpty()) {
+            fail("There is no comparison to export yet.");
+            return;
+        }
+        Placement p = placement.getValue();
+        HeatColorizer c = colours;
+        double a = alpha.getValue();
+        List<String> header = figureHeader(ex, b, p);
         renderThread.submit(() -> {
             try {
+                List<dev.gradcamviewer.imaging.ComparisonFigure.Panel> panels = new ArrayList<>();
+                for (ComparisonView.TileSpec t : specs) {
+                    CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
+                    PlacedMap placed = ex.cam(t.layer(), m).zeroGradient() ? null : ex.placed(t.layer(), m, p);
+                    panels.add(new dev.gradcamviewer.imaging.ComparisonFigure.Panel(t.label(), placed));
+                }
+                BufferedImage img = dev.gradcamviewer.imaging.ComparisonFigure.compose(ex.image(), panels, c, a, header, 400);
                 AtomicFile.write(target, o -> ImageIO.write(img, "png", o));
                 Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
             } catch (Exception e) {
-                Platform.runLater(() -> fail("Could not export the grid: " + reason(e)));
+                Platform.runLater(() -> fail("Could not export the figure: " + reason(e)));
             }
         });
+    }
+
+    /** What part of the image the model saw, when not all of it (empty otherwise). */
+    private static String cropNote(ExplainedImage ex) {
+        var c = ex.input().crop();
+        var img = ex.image();
+        if (c.top() < 0.5 && c.left() < 0.5 && c.height() > img.height() - 0.5 && c.width() > img.width() - 0.5) return "";
+        return String.format(Locale.ROOT, "The model saw only the outlined centre, %.0f\u00d7%.0f of %d\u00d7%d px: its "
+                + "preprocessing resizes the shorter side and crops the centre, so the rest has no heat", c.width(), c.height(), img.width(), img.height());
+    }
+
+    private List<String> figureHeader(ExplainedImage ex, ModelBundle b, Placement p) {
+        var pass = ex.pass();
+        var pred = pass.prediction();
+        StringBuilder probs = new StringBuilder();
+        for (int i = 0; i < pred.labels().size() && i < 6; i++) {
+            if (i > 0) probs.append(", ");
+            probs.append(pred.labels().get(i)).append(String.format(Locale.ROOT, " %.1f %%", 100 * pred.probability(i)));
+        }
+        if (pred.labels().size() > 6) probs.append(", \u2026");
+        return List.of(ex.file().getFileName() + " \u2014 " + b.name(),
+                "Prediction: " + pred.predictedLabel() + " (" + probs + ")",
+                "Explained: \u201c" + b.labels().get(pass.target()) + "\u201d, " + scoreName(pass.score()).toLowerCase(Locale.ROOT)
+                        + " score; placement " + p.id() + (comparison.methodsMode() ? "; layer " + layer : "; method " + method.getValue().displayName()));
     }
 
     private record Rendered(Image image, PlacedMap placed, CamMap map, long millis) { }
@@ -1097,6 +1211,20 @@ public final class ViewerWindow {
     public ReadOnlyObjectProperty<ModelBundle> bundleProperty() { return bundle; }
 
     public ReadOnlyObjectProperty<ExplainedImage> shownProperty() { return shown; }
+
+    /** Whether the current image's picture, prediction and map are all on screen, so a verdict may be given. */
+    boolean verdictReady() {
+        WorkItem item = currentItem();
+        ExplainedImage ex = shown.get();
+        return item != null && ex != null && ex.file().equals(item.file) && displayComplete
+                && !busyChannels.contains(passes) && !busyChannels.contains(renders);
+    }
+
+    /** For tests: the crop outline (image pixels: x, y, width, height), null when none is drawn. */
+    double[] cropOutline() { return imagePane.cropOutline(); }
+
+    /** For tests: the image pane's loading text (empty when it shows an image). */
+    String loadingText() { return imagePane.loadingProperty().get(); }
 
     public ReadOnlyObjectProperty<PlacedMap> heatProperty() { return shownHeat; }
 

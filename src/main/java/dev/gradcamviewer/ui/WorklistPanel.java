@@ -132,6 +132,8 @@ final class WorklistPanel extends VBox {
             if (empty || item == null) {
                 setText(null);
                 setGraphic(null);
+                setTooltip(null);
+                getStyleClass().removeAll("verdict-disagree", "verdict-agree");
                 return;
             }
             Prediction p = item.prediction.get();
@@ -140,9 +142,15 @@ final class WorklistPanel extends VBox {
             Verdict v = item.verdict.get();
             String verdict = v == null ? "unreviewed" : v.id() + (item.note.get().isBlank() ? "" : " ✎");
             setText(item.name() + "\n" + pred + " · " + verdict);
+            // a narrow worklist cuts long names: the whole of it on hover
+            setTooltip(new javafx.scene.control.Tooltip(item.file.toString() + "\n" + pred + " · " + verdict
+                    + (item.note.get().isBlank() ? "" : "\nNote: " + item.note.get())
+                    + (item.problem.get().isEmpty() ? "" : "\n" + item.problem.get())));
             Image thumb = item.thumbnail.get();
             setGraphic(thumb == null ? null : new ImageView(thumb));
-            setStyle(v == Verdict.DISAGREE ? "-fx-text-fill: #b00020;" : v == Verdict.AGREE ? "-fx-text-fill: #1b5e20;" : "");
+            getStyleClass().removeAll("verdict-disagree", "verdict-agree");
+            if (v == Verdict.DISAGREE) getStyleClass().add("verdict-disagree");
+            else if (v == Verdict.AGREE) getStyleClass().add("verdict-agree");
         }
     }
 }

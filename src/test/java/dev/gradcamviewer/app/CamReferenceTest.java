@@ -68,7 +68,7 @@ class CamReferenceTest {
 
     static Stream<Arguments> modelsAndPaths() {
         List<Arguments> out = new ArrayList<>();
-        for (String model : List.of("demo", "resnet18", "densenet121", "vit", "swin", "chex-sigmoid", "chex-logits")) {
+        for (String model : List.of("demo", "resnet18", "densenet121", "vit", "swin", "convnext", "chex-sigmoid", "chex-logits")) {
             for (String path : List.of("on", "off")) out.add(Arguments.of(model, path));
         }
         return out.stream();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,11 +82,79 @@ class ComparisonTest {
         }
         assertEquals(passes, engine.passes.get(), "the comparison must not run the model");
         snapshot(stage.getScene().getRoot(), "comparison-blocks.png");
-        Path out = Files.createTempDirectory("grid").resolve("grid.png");
+    }
+
+    /** The exported figure: every tile whole (not what the screen shows), a header and a colour bar. */
+    @Test
+    void theExportedFigureHasEveryTileWholeWithHeaderAndColourBar(FxRobot robot) throws Exception {
+        openComparison(robot);
+        // a zoomed and panned grid on screen must not change the figure
+        robot.interact(() -> window.comparison().fitAll());
+        Path out = Files.createDirectories(ViewerWindowTest.SNAPSHOTS).resolve("comparison-figure.png");
+        Files.deleteIfExists(out);
         robot.interact(() -> window.exportComparison(out));
-        waitUntil(() -> Files.exists(out), "the grid PNG");
-        java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(out.toFile());
-        assertTrue(grid.getWidth() >= 2 * ComparisonView.TILE && grid.getHeight() >= 2 * ComparisonView.TILE, grid.getWidth() + "x" + grid.getHeight());
+        waitUntil(() -> Files.exists(out), "the figure PNG");
+        java.awt.image.BufferedImage fig = javax.imageio.ImageIO.read(out.toFile());
+        // five tiles: three columns of 400 px, two rows, with margins, header and colour bar
+        assertEquals(2 * 16 + 3 * 400 + 2 * 12, fig.getWidth());
+        int headerBottom = 16 + 3 * 20 + 12;
+        assertTrue(countDark(fig, 0, 16, fig.getWidth(), headerBottom) > 200, "header text");
+        for (int i = 0; i < 5; i++) {
+            int x0 = 16 + (i % 3) * (400 + 12);
+            int y0 = headerBottom + (i / 3) * (400 + 20 + 12);
+            assertTrue(countColoured(fig, x0, y0, x0 + 400, y0 + 400) > 20000, "tile " + i + " shows its heat");
+            assertTrue(countDark(fig, x0, y0 + 400, x0 + 400, y0 + 420) > 30, "tile " + i + " has its label");
+        }
+        int barY = headerBottom + 2 * (400 + 20 + 12);
+        int left = fig.getRGB(16 + 2, barY + 7);
+        int right = fig.getRGB(16 + 357, barY + 7);
+        assertTrue((left & 0xff) > 100 && ((left >> 16) & 0xff) < 60, "the bar starts blue: " + Integer.toHexString(left));
+        assertTrue(((right >> 16) & 0xff) > 100 && (right & 0xff) < 60, "the bar ends red: " + Integer.toHexString(right));
+    }
+
+    private static int countDark(java.awt.image.BufferedImage img, int x0, int y0, int x1, int y1) {
+        int n = 0;
+        for (int y = y0; y < Math.min(y1, img.getHeight()); y++) {
+            for (int x = x0; x < Math.min(x1, img.getWidth()); x++) if ((img.getRGB(x, y) & 0xff) < 100 && ((img.getRGB(x, y) >> 8) & 0xff) < 100) n++;
+        }
+        return n;
+    }
+
+    private static int countColoured(java.awt.image.BufferedImage img, int x0, int y0, int x1, int y1) {
+        int n = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                int p = img.getRGB(x, y);
+                int r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 40) n++;
+            }
+        }
+        return n;
+    }
+
+    /** Tiles fit the visible area; the wheel scrolls, Ctrl+wheel zooms, F fits all again. */
+    @Test
+    void tilesFitTheViewTheWheelScrollsAndFFitsAll(FxRobot robot) throws Exception {
+        openComparison(robot);
+        javafx.geometry.Bounds view = window.comparison().scrollPane().localToScene(window.comparison().scrollPane().getLayoutBounds());
+        for (Node tile : window.comparison().grid().getChildren()) {
+            javafx.geometry.Bounds b = tile.localToScene(tile.getLayoutBounds());
+            assertTrue(b.getMaxX() <= view.getMaxX() + 1 && b.getMaxY() <= view.getMaxY() + 1,
+                    tile.getId() + " at " + b + " is outside the visible area " + view);
+        }
+        assertTrue(window.comparison().tileSize() >= ComparisonView.MIN_TILE);
+        robot.moveTo("#tile-1");
+        robot.scroll(3, javafx.geometry.VerticalDirection.UP);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1.0, window.comparison().zoom(), 1e-9, "the plain wheel does not zoom");
+        robot.press(javafx.scene.input.KeyCode.CONTROL);
+        robot.scroll(2, javafx.geometry.VerticalDirection.UP);
+        robot.release(javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(Math.abs(window.comparison().zoom() - 1) > 0.2, "Ctrl+wheel zooms: " + window.comparison().zoom());
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.F).release(javafx.scene.input.KeyCode.F));
+        assertEquals(1.0, window.comparison().zoom(), 1e-9, "F fits all tiles again");
+        snapshot(stage.getScene().getRoot(), "comparison-fitted.png");
     }
 
     @Test

@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,92 @@ class ViewerWindowTest {
         assertTrue(robot.lookup("#model-description").queryLabeled().getText().contains("NOT FOR CLINICAL USE"));
         assertEquals("resnet_blocks.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
         snapshot(stage.getScene().getRoot(), "first-screen.png");
+    }
+
+    /** On a non-square image the region the model saw is outlined, explained on hover and in the status bar. */
+    @Test
+    void theRegionTheModelSawIsOutlinedOnANonSquareImage(FxRobot robot) throws Exception {
+        waitForCam();
+        assertNull(window.cropOutline(), "a square image: the model saw all of it");
+        robot.interact(() -> window.openPaths(List.of(Fixtures.sample("phantom-04-normal-landscape.jpg"))));
+        waitUntil(() -> window.shownProperty().get() != null
+                && window.shownProperty().get().file().getFileName().toString().startsWith("phantom-04")
+                && window.heatProperty().get() != null, "the landscape image's CAM");
+        double[] outline = window.cropOutline();
+        assertNotNull(outline, "the crop is outlined");
+        // 1300x900: the shorter side resized to 256 makes it 369x256 (int(256 * 1300 / 900)); the centre
+        // 256x256 from x = round(113 / 2) = 56 is, in the original, x = 56 * 1300 / 369, width 256 * 1300 / 369
+        double sx = 1300.0 / 369;
+        assertEquals(56 * sx, outline[0], 1e-6);
+        assertEquals(0, outline[1], 1e-6);
+        assertEquals(256 * sx, outline[2], 1e-6);
+        assertEquals(900, outline[3], 1e-6);
+        assertTrue(window.statusText().contains("The model saw only the outlined centre, 902\u00d7900 of 1300\u00d7900"), window.statusText());
+        snapshot(stage.getScene().getRoot(), "crop-outline.png");
+    }
+
+    /** A greyed row never stays selected while the heat shows another layer; the layer stays selected across images. */
+    @Test
+    void aGreyedRowNeverLooksSelectedAndTheLayerStaysSelectedAcrossImages(FxRobot robot) throws Exception {
+        waitForCam();
+        robot.interact(() -> window.layerPicker().select("classifier.0")); // a 1x1 output: cannot be explained
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("resnet_blocks.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
+        assertEquals("resnet_blocks.4", window.currentLayer());
+        assertTrue(window.statusText().contains("1x1"), window.statusText());
+        robot.interact(() -> window.layerPicker().select("resnet_blocks.3"));
+        waitUntil(() -> "resnet_blocks.3".equals(window.currentLayer()), "the chosen layer");
+        robot.interact(() -> window.openPaths(List.of(Fixtures.sample("phantom-02-normal.png"))));
+        waitUntil(() -> window.shownProperty().get() != null
+                && window.shownProperty().get().file().getFileName().toString().startsWith("phantom-02")
+                && window.heatProperty().get() != null, "the next image's CAM");
+        var selected = window.layerPicker().treeView().getSelectionModel().getSelectedItem();
+        assertEquals("resnet_blocks.3", selected.getValue().path());
+        assertEquals("resnet_blocks.3", window.currentLayer());
+    }
+
+    /** Reading rooms are dark: the dark theme is the default, the light one a menu choice away and remembered. */
+    @Test
+    void theDarkThemeIsTheDefaultAndTheLightOneIsAMenuChoiceAway(FxRobot robot) throws Exception {
+        waitForCam();
+        assertTrue(stage.getScene().getStylesheets().get(0).endsWith("dark.css"), stage.getScene().getStylesheets().toString());
+        javafx.scene.layout.Region panel = robot.lookup("#prediction-panel").queryAs(javafx.scene.layout.Region.class);
+        snapshot(stage.getScene().getRoot(), "theme-dark.png");
+        assertTrue(brightness(panel) < 0.35, "a dark panel: " + brightness(panel));
+        robot.interact(() -> window.themeProperty().set(ViewerWindow.LIGHT));
+        assertTrue(stage.getScene().getStylesheets().get(0).endsWith("light.css"));
+        assertTrue(brightness(panel) > 0.7, "a light panel: " + brightness(panel));
+        assertEquals(ViewerWindow.LIGHT, settings.get("theme", null));
+        robot.interact(() -> window.themeProperty().set(ViewerWindow.DARK));
+    }
+
+    /** Mean brightness of the region as the window shows it (a node's own snapshot would be on white). */
+    private double brightness(javafx.scene.layout.Region region) throws Exception {
+        WritableImage img = WaitForAsyncUtils.asyncFx(() -> stage.getScene().getRoot().snapshot(null, null)).get(30, TimeUnit.SECONDS);
+        javafx.geometry.Bounds b = WaitForAsyncUtils.asyncFx(() -> region.localToScene(region.getLayoutBounds())).get(30, TimeUnit.SECONDS);
+        double sum = 0;
+        int n = 0;
+        for (int y = (int) b.getMinY(); y < Math.min(img.getHeight(), b.getMaxY()); y += 3) {
+            for (int x = (int) b.getMinX(); x < Math.min(img.getWidth(), b.getMaxX()); x += 3) {
+                javafx.scene.paint.Color c = img.getPixelReader().getColor(x, y);
+                sum += c.getBrightness();
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    /** About names the version, the engine's state and, for the demo model, that it is not for clinical use. */
+    @Test
+    void aboutShowsTheEngineStateAndTheDemosWarning(FxRobot robot) throws Exception {
+        waitForCam();
+        robot.interact(window::showAbout);
+        javafx.scene.control.DialogPane about = robot.lookup("#about").queryAs(javafx.scene.control.DialogPane.class);
+        String text = about.getHeaderText() + "\n" + about.getContentText();
+        assertTrue(text.contains(dev.gradcamviewer.app.AppVersion.get()), text);
+        assertTrue(text.contains("oneDNN"), text);
+        assertTrue(text.contains("NOT FOR CLINICAL USE"), text);
+        robot.interact(() -> ((Stage) about.getScene().getWindow()).close());
     }
 
     @Test

@@ -71,15 +71,21 @@ class WorklistTest {
         snapshot(stage.getScene().getRoot(), "worklist.png");
     }
 
+    private void waitUntilReady() {
+        waitUntil(() -> window.verdictReady(), "the image, its prediction and its map on screen");
+    }
+
     @Test
     void verdictKeysSaveAndMoveToTheNextUnreviewed(FxRobot robot) throws Exception {
-        waitUntil(() -> window.shownProperty().get() != null && window.heatProperty().get() != null, "the first CAM");
+        waitUntilReady();
         String first = shownName();
         key(robot, KeyCode.DIGIT1);
         waitUntil(() -> !shownName().equals(first), "the next image");
+        waitUntilReady();
         String second = shownName();
         key(robot, KeyCode.DIGIT2);
         waitUntil(() -> !shownName().equals(second), "the next image");
+        waitUntilReady();
         key(robot, KeyCode.DIGIT3);
         assertEquals(Verdict.AGREE, window.reviews().get(first).orElseThrow().verdict());
         assertEquals(Verdict.DISAGREE, window.reviews().get(second).orElseThrow().verdict());
@@ -89,16 +95,45 @@ class WorklistTest {
         assertEquals("resnet_blocks.4", window.reviews().get(first).orElseThrow().layer());
         assertEquals(64, window.reviews().get(first).orElseThrow().imageSha256().length());
         assertNotEquals("", window.reviews().get(first).orElseThrow().modelSha256());
+        assertEquals("logit", window.reviews().get(first).orElseThrow().score());
+        assertEquals("receptive-field", window.reviews().get(first).orElseThrow().placement());
+    }
+
+    /** A verdict key pressed while the next image is on its way records nothing and says why. */
+    @Test
+    void aVerdictNeverLandsOnAnImageThatWasNotShown(FxRobot robot) throws Exception {
+        waitUntilReady();
+        String first = shownName();
+        String[] during = new String[3];
+        robot.interact(() -> {
+            window.giveVerdict(Verdict.AGREE);           // moves on to the next image, which is not there yet
+            window.giveVerdict(Verdict.UNSURE);          // pressed at once: the next image is not on screen
+            during[0] = window.loadingText();
+            during[1] = window.statusText();
+            during[2] = window.heatProperty().get() == null ? "no heat" : "heat";
+        });
+        assertEquals(1, window.reviews().entries().size(), "only the verdict for the image that was shown");
+        assertEquals(Verdict.AGREE, window.reviews().get(first).orElseThrow().verdict());
+        assertTrue(during[0].startsWith("Loading "), "the pane shows the next image is loading, not the old one: " + during[0]);
+        assertTrue(during[1].startsWith("Not recorded:"), during[1]);
+        assertEquals("no heat", during[2], "never the previous image's heat");
+        waitUntilReady();
+        String second = shownName();
+        assertNotEquals(first, second);
+        robot.interact(() -> window.giveVerdict(Verdict.UNSURE));
+        assertEquals(Verdict.UNSURE, window.reviews().get(second).orElseThrow().verdict());
+        assertEquals(window.shownProperty().get().pass().prediction().predictedLabel(), window.reviews().get(second).orElseThrow().target());
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void verdictsComeBackAfterARestartAndExportToCsv(FxRobot robot) throws Exception {
-        waitUntil(() -> window.shownProperty().get() != null, "the first image");
+        waitUntilReady();
         robot.interact(() -> {
             window.setNote("lesion in the right lung, \"faint\"");
             window.giveVerdict(Verdict.DISAGREE);
         });
+        waitUntilReady();
         robot.interact(() -> window.giveVerdict(Verdict.UNSURE));
         waitUntil(() -> window.reviews().entries().size() == 2, "two verdicts");
         Path csv = Files.createTempDirectory("csv").resolve("verdicts.csv");
