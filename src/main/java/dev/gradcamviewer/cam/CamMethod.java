@@ -5,9 +5,9 @@ package dev.gradcamviewer.cam;
  * ReLU of the weighted sum over channels, divided by its maximum ({@link #compute}).
  *
  * <p>A method weighs either whole channels ({@link ChannelWeights}: one weight per channel) or each
- * cell of each channel ({@link CellWeights}).
+ * cell of each channel ({@link CellWeights}), or makes the cells' values directly ({@link MapMethod}).
  */
-public sealed interface CamMethod permits ChannelWeights, CellWeights {
+public sealed interface CamMethod permits ChannelWeights, CellWeights, MapMethod {
     /** The name shown to users and used in file names, e.g. "gradcam". */
     String id();
 
@@ -18,7 +18,11 @@ public sealed interface CamMethod permits ChannelWeights, CellWeights {
         int n = layer.cells();
         float[] a = layer.activations();
         double[] sum = new double[n];
-        if (this instanceof ChannelWeights cw) {
+        boolean zeroGradient = layer.gradientIsZero();
+        if (this instanceof MapMethod mm) {
+            if (!mm.usesGradients()) zeroGradient = false;
+            sum = zeroGradient ? sum : mm.rawMap(layer);
+        } else if (this instanceof ChannelWeights cw) {
             double[] w = cw.channelWeights(layer);
             for (int k = 0; k < c; k++) {
                 double wk = w[k];
@@ -26,8 +30,8 @@ public sealed interface CamMethod permits ChannelWeights, CellWeights {
                 int base = k * n;
                 for (int p = 0; p < n; p++) sum[p] += wk * a[base + p];
             }
-        } else {
-            double[] w = ((CellWeights) this).cellWeights(layer);
+        } else if (this instanceof CellWeights cells) {
+            double[] w = cells.cellWeights(layer);
             for (int i = 0; i < c * n; i++) sum[i % n] += w[i] * a[i];
         }
         double scale = this.channelMean() ? 1.0 / c : 1.0;
@@ -39,7 +43,7 @@ public sealed interface CamMethod permits ChannelWeights, CellWeights {
             max = Math.max(max, v);
         }
         if (max > 0) for (int p = 0; p < n; p++) map[p] = (float) (map[p] / max);
-        return new CamMap(map, layer.height(), layer.width(), layer.gradientIsZero());
+        return new CamMap(map, layer.height(), layer.width(), zeroGradient);
     }
 
     /** Whether the weighted activations are averaged over channels (the article's Grad-CAM) or summed. */

@@ -4,9 +4,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The five methods, in the order users see them. */
+/**
+ * The methods, in the order users see them: the five gradient-weighted ones, element-wise Grad-CAM,
+ * the two principal-component ones, and the random baseline.
+ */
 public final class CamMethods {
-    public static final List<CamMethod> ALL = List.of(new GradCam(), new GradCamPlusPlus(), new XGradCam(), new LayerCam(), new HiResCam());
+    public static final List<CamMethod> ALL = List.of(new GradCam(), new GradCamPlusPlus(), new XGradCam(), new LayerCam(),
+            new HiResCam(), new GradCamElementWise(), new EigenCam(), new EigenGradCam(), new RandomCam());
 
     private CamMethods() { }
 

@@ -130,6 +130,7 @@ class CamReferenceTest {
                             LayerData java = new LayerData(t.activations(), t.gradients(), channels, t.height(), t.width());
                             LayerData cast = new LayerData(toFloat(a64.data()), toFloat(g64.data()), channels, t.height(), t.width());
                             for (CamMethod method : CamMethods.ALL) {
+                                if (method.id().equals("random")) continue; // the baseline has no model in it to compare
                                 String file = method.id().equals("gradcam") ? ref.get("file").asText() : ref.get("methods").get(method.id()).asText();
                                 float[] expected = Npy.read(dir.resolve(file)).data();
                                 double[] bound = CamErrorBound.perCell(method.id(), a64.data(), g64.data(), channels, cells, dA, dG);

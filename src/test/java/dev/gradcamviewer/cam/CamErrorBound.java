@@ -27,6 +27,9 @@ public final class CamErrorBound {
 
     /** Per cell, the largest change of the normalised map; a, g are channels-first [C, H*W]. */
     public static double[] perCell(String method, double[] a, double[] g, int channels, int cells, double[] dA, double[] dG) {
+        if (method.equals("eigencam") || method.equals("eigengradcam")) {
+            return principal(method.equals("eigencam"), a, g, channels, cells, dA, dG);
+        }
         double[] dS = new double[cells];
         double[] s = new double[cells];
         double scale = method.equals("gradcam") ? 1.0 / channels : 1.0;
@@ -79,13 +82,19 @@ public final class CamErrorBound {
                     }
                     channelDw = dSum + Math.abs(dBySum) * dSumA;
                 }
-                case "hirescam", "layercam" -> { }
+                case "hirescam", "layercam", "gradcamelementwise" -> { }
                 default -> throw new IllegalArgumentException(method);
             }
             for (int p = 0; p < cells; p++) {
                 int i = base + p;
                 double w;
                 double dw;
+                if (method.equals("gradcamelementwise")) {
+                    // ReLU(g A) is 1-Lipschitz in g A
+                    s[p] += Math.max(g[i] * a[i], 0);
+                    dS[p] += dG[i] * (Math.abs(a[i]) + dA[i]) + Math.abs(g[i]) * dA[i];
+                    continue;
+                }
                 if (method.equals("hirescam")) {
                     w = g[i];
                     dw = dG[i];
@@ -100,6 +109,78 @@ public final class CamErrorBound {
                 dS[p] += scale * (dw * (Math.abs(a[i]) + dA[i]) + Math.abs(w) * dA[i]);
             }
         }
+        return normalised(s, dS);
+    }
+
+    /**
+     * Eigen-CAM and EigenGrad-CAM: X is the [cells, channels] matrix centred per channel, the map
+     * X v1 with v1 its first right singular vector. By Wedin's theorem a perturbation E of X turns
+     * v1 by sin(theta) <= |E| / (s1 - s2 - |E|) (|E| <= its Frobenius norm), so that a cell moves by
+     * at most |E_p| + |X_p| sqrt(2) sin(theta) (row norms). Large where the first two singular values
+     * are close: then the component itself is ill-defined.
+     */
+    private static double[] principal(boolean activationsOnly, double[] a, double[] g, int channels, int cells, double[] dA, double[] dG) {
+        double[] v = new double[a.length];
+        double[] dv = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            v[i] = activationsOnly ? a[i] : a[i] * g[i];
+            dv[i] = activationsOnly ? dA[i] : dG[i] * (Math.abs(a[i]) + dA[i]) + Math.abs(g[i]) * dA[i];
+        }
+        org.ejml.data.DMatrixRMaj x = new org.ejml.data.DMatrixRMaj(cells, channels);
+        double[] rowE = new double[cells];
+        double[] rowX = new double[cells];
+        double frobenius = 0;
+        for (int k = 0; k < channels; k++) {
+            double mean = 0;
+            double dMean = 0;
+            for (int p = 0; p < cells; p++) {
+                mean += v[k * cells + p];
+                dMean += dv[k * cells + p];
+            }
+            mean /= cells;
+            dMean /= cells;
+            for (int p = 0; p < cells; p++) {
+                double xc = v[k * cells + p] - mean;
+                double e = dv[k * cells + p] + dMean; // centring moves a value by at most the mean's change
+                x.unsafe_set(p, k, xc);
+                rowX[p] += xc * xc;
+                rowE[p] += e * e;
+                frobenius += e * e;
+            }
+        }
+        frobenius = Math.sqrt(frobenius);
+        var svd = org.ejml.dense.row.factory.DecompositionFactory_DDRM.svd(cells, channels, false, true, true);
+        if (!svd.decompose(x.copy())) throw new IllegalStateException("SVD did not converge");
+        double[] sv = java.util.Arrays.copyOf(svd.getSingularValues(), svd.numberOfSingularValues());
+        java.util.Arrays.sort(sv);
+        double s1 = sv[sv.length - 1];
+        double s2 = sv.length > 1 ? sv[sv.length - 2] : 0;
+        double gap = s1 - s2 - frobenius;
+        double sinTheta = gap > 0 ? Math.min(1, frobenius / gap) : 1;
+        double[] map = org.ejml.dense.row.CommonOps_DDRM.mult(x, svd.getV(null, false), null).getData();
+        double[] s = new double[cells];
+        double[] dS = new double[cells];
+        int top = 0;
+        double[] all = svd.getSingularValues();
+        for (int i = 1; i < svd.numberOfSingularValues(); i++) if (all[i] > all[top]) top = i;
+        int columns = svd.numberOfSingularValues();
+        double[] mean = new double[cells];
+        double squares = 0;
+        for (int p = 0; p < cells; p++) {
+            s[p] = map[p * columns + top];
+            for (int k = 0; k < channels; k++) {
+                mean[p] += v[k * cells + p] / channels;
+                squares += v[k * cells + p] * v[k * cells + p];
+            }
+            dS[p] = Math.sqrt(rowE[p]) + Math.sqrt(rowX[p]) * Math.sqrt(2) * sinTheta;
+        }
+        // the map's sign, by the method's rule (a rule, not an error: it is the same on both sides)
+        if (PrincipalProjection.sign(s, mean, Math.sqrt(squares / v.length)) < 0) for (int p = 0; p < cells; p++) s[p] = -s[p];
+        return normalised(s, dS);
+    }
+
+    private static double[] normalised(double[] s, double[] dS) {
+        int cells = s.length;
         double max = 0;
         double dMax = 0;
         for (int p = 0; p < cells; p++) {

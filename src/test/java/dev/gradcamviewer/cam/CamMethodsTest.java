@@ -33,13 +33,54 @@ class CamMethodsTest {
     }
 
     @Test
-    void zeroGradientGivesAnEmptyMapFlaggedAsSuch() {
+    void zeroGradientGivesAnEmptyMapFlaggedAsSuchToMethodsThatUseIt() {
         for (CamMethod method : CamMethods.ALL) {
             CamMap m = method.compute(new LayerData(A, new float[4], 2, 1, 2));
+            for (float v : m.values()) assertFalse(Float.isNaN(v), method.id());
+            if (method instanceof MapMethod mm && !mm.usesGradients()) {
+                assertFalse(m.zeroGradient(), method.id() + " needs no gradient");
+                continue;
+            }
             assertTrue(m.zeroGradient(), method.id());
             assertTrue(m.isEmpty(), method.id());
-            for (float v : m.values()) assertFalse(Float.isNaN(v), method.id());
         }
+    }
+
+    @Test
+    void elementWiseGradCamSumsThePositiveProductsOnly() {
+        // ReLU(A*g) per cell summed over channels: [ReLU(1*0.5) + ReLU(2*-1), ReLU(3*0.5) + ReLU(4*0)] = [0.5, 1.5] -> [1/3, 1]
+        assertArrayEquals(new float[] {1f / 3, 1}, new GradCamElementWise().compute(new LayerData(A, G, 2, 1, 2)).values(), 1e-6f);
+    }
+
+    @Test
+    void eigenCamIsTheFirstPrincipalComponentWithTheMeansSign() {
+        // one channel varies along the cells (0, 1, 2, 3), the other is constant: the component is
+        // the first channel's deviation from its mean, [-1.5, -0.5, 0.5, 1.5] -> ReLU -> [0, 0, 1/3, 1]
+        float[] a = {0, 1, 2, 3, 5, 5, 5, 5};
+        CamMap m = new EigenCam().compute(new LayerData(a, new float[8], 2, 2, 2));
+        assertArrayEquals(new float[] {0, 0, 1f / 3, 1}, m.values(), 1e-6f);
+        // the sign follows the mean activation: the mirrored channel gives the mirrored map
+        float[] b = {3, 2, 1, 0, 5, 5, 5, 5};
+        assertArrayEquals(new float[] {1, 1f / 3, 0, 0}, new EigenCam().compute(new LayerData(b, new float[8], 2, 2, 2)).values(), 1e-6f);
+    }
+
+    @Test
+    void theRandomBaselineIsFixedForAShapeAndUniform() {
+        float[] a = new float[2 * 16 * 16];
+        LayerData l = new LayerData(a, a.clone(), 2, 16, 16);
+        float[] first = new RandomCam().compute(l).values();
+        assertArrayEquals(first, new RandomCam().compute(l).values());
+        double mean = 0;
+        for (float v : first) mean += v;
+        mean /= first.length;
+        assertEquals(0.5, mean, 0.08);
+        assertEquals(256, java.util.Arrays.stream(toDouble(first)).distinct().count());
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
     }
 
     @Test
@@ -56,6 +97,8 @@ class CamMethodsTest {
         assertEquals("hirescam", CamMethods.byName("HiResCAM").orElseThrow().id());
         assertEquals("xgradcam", CamMethods.byName("xgradcam").orElseThrow().id());
         assertTrue(CamMethods.byName("scorecam").isEmpty());
-        assertEquals(5, CamMethods.ALL.size());
+        assertEquals("gradcamelementwise", CamMethods.byName("Grad-CAM element-wise").orElseThrow().id());
+        assertEquals("eigencam", CamMethods.byName("Eigen-CAM").orElseThrow().id());
+        assertEquals(9, CamMethods.ALL.size());
     }
 }

@@ -163,7 +163,8 @@ class ComparisonTest {
         int before = window.comparisonCountProperty().get();
         robot.interact(() -> window.comparison().setMode(ComparisonView.METHODS));
         waitUntil(() -> window.comparisonCountProperty().get() > before, "the methods grid");
-        assertEquals(List.of("gradcam", "gradcampp", "xgradcam", "layercam", "hirescam"),
+        assertEquals(List.of("gradcam", "gradcampp", "xgradcam", "layercam", "hirescam", "gradcamelementwise", "eigencam",
+                        "eigengradcam", "random"),
                 window.comparison().tiles().stream().map(ComparisonView.TileSpec::methodId).toList());
         assertTrue(window.comparison().tiles().stream().allMatch(t -> t.layer().equals("resnet_blocks.4")));
         snapshot(stage.getScene().getRoot(), "comparison-methods.png");
