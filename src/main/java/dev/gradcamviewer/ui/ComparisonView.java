@@ -68,7 +68,7 @@ final class ComparisonView extends BorderPane {
         mode.setValue(LAYERS);
         mode.setId("compare-mode");
         layers.setId("compare-layers");
-        layers.setTitle("Layers");
+        layers.setTitle("Choose layers");
         blocks.setId("compare-blocks");
         export.setId("compare-export");
         blocks.setTooltip(new javafx.scene.control.Tooltip("Tick every tapped block of the model"));

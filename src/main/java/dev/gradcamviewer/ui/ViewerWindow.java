@@ -233,7 +233,7 @@ public final class ViewerWindow {
         comparison.setOnExport(this::exportComparison);
         split.getItems().setAll(worklist, centreTabs, rightScroll);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(settings.getDouble("divider0", 0.18), settings.getDouble("divider1", 0.74));
+        split.setDividerPositions(settings.getDouble("divider0", 0.22), settings.getDouble("divider1", 0.74));
         SplitPane.setResizableWithParent(rightScroll, false);
         SplitPane.setResizableWithParent(worklist, false);
         worklist.setOnChosen(item -> {
@@ -936,10 +936,11 @@ public final class ViewerWindow {
         }
         List<ComparisonView.TileSpec> specs = new ArrayList<>();
         if (comparison.methodsMode()) {
-            for (CamMethod m : CamMethods.ALL) specs.add(new ComparisonView.TileSpec(layer, m.id(), layer + " · " + m.displayName()));
+            // what the tiles share (the layer, or the method) is said once, in the status bar and the figure's header
+            for (CamMethod m : CamMethods.ALL) specs.add(new ComparisonView.TileSpec(layer, m.id(), m.displayName()));
         } else {
             CamMethod m = method.getValue();
-            for (String l : comparison.checkedLayers()) specs.add(new ComparisonView.TileSpec(l, m.id(), l + " · " + m.displayName()));
+            for (String l : comparison.checkedLayers()) specs.add(new ComparisonView.TileSpec(l, m.id(), l));
         }
         Placement p = placement.getValue();
         HeatColorizer c = colours;
@@ -967,6 +968,9 @@ public final class ViewerWindow {
             @SuppressWarnings("unchecked") List<Image> heats = (List<Image>) r[0];
             @SuppressWarnings("unchecked") List<int[]> offsets = (List<int[]>) r[1];
             comparison.show(base, specs, heats, offsets, a);
+            statusBar.setText(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
+                    : method.getValue().displayName() + " at " + specs.size() + " layers") + ", for \u201c"
+                    + b.labels().get(ex.pass().target()) + "\u201d (" + scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");
             comparisonCount.set(comparisonCount.get() + 1);
         }, e -> fail("Could not draw the comparison: " + reason(e)));
     }
