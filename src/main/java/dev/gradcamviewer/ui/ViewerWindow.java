@@ -100,7 +100,6 @@ public final class ViewerWindow {
     private final ComboBox<Placement> placement = new ComboBox<>();
     private final Label notice = new Label();
     private final Label imageLabel = new Label();
-    private final StatusBar statusBar = new StatusBar();
     private final Label zoomLabel = new Label();
     private final Label pointerLabel = new Label();
     private final Label timingLabel = new Label();
@@ -121,9 +120,7 @@ public final class ViewerWindow {
     private final SimpleObjectProperty<ModelBundle> bundle = new SimpleObjectProperty<>();
     private final SimpleObjectProperty<ExplainedImage> shown = new SimpleObjectProperty<>();
     private final SimpleObjectProperty<PlacedMap> shownHeat = new SimpleObjectProperty<>();
-    private final SimpleStringProperty message = new SimpleStringProperty("");
     private final SimpleIntegerProperty renderCount = new SimpleIntegerProperty();
-    private final java.util.Set<LatestOnly> busyChannels = new java.util.HashSet<>();
     private final javafx.beans.property.StringProperty theme = new javafx.beans.property.SimpleStringProperty();
     /** True once the shown image's picture, prediction and map (or the reason there is none) are all on screen. */
     private boolean displayComplete;
@@ -133,11 +130,15 @@ public final class ViewerWindow {
     private String layer;
     private int target = -1;
     private HeatColorizer colours;
+    private final StatusLine status;
+    private final Exports exports;
 
     public ViewerWindow(Stage stage, CamEngine engine, ViewerSettings settings) {
         this.stage = stage;
         this.engine = engine;
         this.settings = settings;
+        this.status = new StatusLine(stage, TITLE, zoomLabel, pointerLabel, timingLabel);
+        this.exports = new Exports(renderThread, status, this::onScreen);
         theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
         build();
     }
@@ -247,23 +248,21 @@ public final class ViewerWindow {
             predicting = false;
             predictions.supersede();
             worklist.setProgress(0, false);
-            statusBar.setText("Predictions for the worklist cancelled");
+            status.say("Predictions for the worklist cancelled");
         });
 
-        statusBar.setText("Ready");
-        statusBar.getRightItems().addAll(zoomLabel, new Label("  "), pointerLabel, new Label("  "), timingLabel);
-        statusBar.setId("status-bar");
+        status.say("Ready");
         zoomLabel.textProperty().bind(imagePane.zoomProperty().multiply(100).asString("zoom %.0f %%"));
         pointerLabel.textProperty().bind(imagePane.pointerProperty());
 
         BorderPane root = new BorderPane(split);
         root.setTop(menus());
-        root.setBottom(statusBar);
+        root.setBottom(status.node());
         root.setId("viewer-root");
         Scene scene = new Scene(root, settings.getDouble("width", 1280), settings.getDouble("height", 860));
-        applyTheme(scene, theme.get());
+        ViewerMenus.applyTheme(scene, theme.get());
         theme.addListener((o, a, b) -> {
-            applyTheme(scene, b);
+            ViewerMenus.applyTheme(scene, b);
             settings.put("theme", b);
         });
         stage.setScene(scene);
@@ -311,7 +310,7 @@ public final class ViewerWindow {
             render();
             if (comparison.methodsMode()) renderComparison();
         });
-        layerPicker.setOnUntappedChosen(reason -> statusBar.setText("This layer cannot be explained: " + reason));
+        layerPicker.setOnUntappedChosen(reason -> status.say("This layer cannot be explained: " + reason));
         predictionPanel.setOnTargetChosen(t -> {
             target = t;
             runPass();
@@ -409,107 +408,23 @@ public final class ViewerWindow {
     }
 
     private MenuBar menus() {
-        MenuItem openImages = item("Open images…", "Shortcut+O", () -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Open images");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff", "*.bmp"));
-            lastFolder().ifPresent(fc::setInitialDirectory);
-            List<File> files = fc.showOpenMultipleDialog(stage);
-            if (files != null) openPaths(files.stream().map(File::toPath).toList());
-        });
-        MenuItem openFolder = item("Open folder…", "Shortcut+Shift+O", () -> {
-            DirectoryChooser dc = new DirectoryChooser();
-            dc.setTitle("Open a folder of images");
-            lastFolder().ifPresent(dc::setInitialDirectory);
-            File dir = dc.showDialog(stage);
-            if (dir != null) openPaths(List.of(dir.toPath()));
-        });
-        MenuItem openModel = item("Open model…", "Shortcut+M", () -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Open a model bundle");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("TorchScript model bundles", "*.pt", "*.pth", "*.ts"));
-            File f = fc.showOpenDialog(stage);
-            if (f != null) loadModel(f.toPath());
-        });
-        MenuItem export = item("Export overlay as PNG…", "Shortcut+E", this::exportOverlay);
-        MenuItem copy = item("Copy overlay to clipboard", "Shortcut+Shift+C", this::copyOverlay);
-        MenuItem exportCsv = item("Export verdicts as CSV…", null,
-                () -> chooseSaveFile("Export verdicts as CSV", "verdicts.csv").ifPresent(this::exportVerdicts));
-        MenuItem quit = item("Quit", "Shortcut+Q", () -> {
-            saveSettings();
-            stage.close();
-        });
-        Menu file = new Menu("File", null, openImages, openFolder, openModel, new SeparatorMenuItem(), export, copy,
-                exportCsv, new SeparatorMenuItem(), quit);
-        javafx.scene.control.CheckMenuItem crop = new javafx.scene.control.CheckMenuItem("Outline the region the model saw");
-        crop.setId("crop-outline-item");
-        crop.selectedProperty().bindBidirectional(imagePane.cropShownProperty());
-        javafx.scene.control.ToggleGroup themes = new javafx.scene.control.ToggleGroup();
-        Menu view = new Menu("View", null, crop, new SeparatorMenuItem());
-        for (String t : List.of(DARK, LIGHT)) {
-            javafx.scene.control.RadioMenuItem r = new javafx.scene.control.RadioMenuItem(t.equals(DARK) ? "Dark theme" : "Light theme");
-            r.setId("theme-" + t);
-            r.setToggleGroup(themes);
-            r.setSelected(t.equals(theme.get()));
-            r.setOnAction(e -> theme.set(t));
-            view.getItems().add(r);
-        }
-        Menu help = new Menu("Help", null, item("Keyboard shortcuts", "F1", this::showShortcuts), item("About", null, this::showAbout));
-        return new MenuBar(file, view, help);
+        return ViewerMenus.bar(stage, new ViewerMenus.Actions(
+                this::openPaths, this::loadModel, this::exportOverlay, this::copyOverlay,
+                () -> chooseSaveFile("Export verdicts as CSV", "verdicts.csv").ifPresent(this::exportVerdicts),
+                () -> {
+                    saveSettings();
+                    stage.close();
+                }, this::lastFolder, this::showAbout), imagePane.cropShownProperty(), theme);
     }
 
-    private static MenuItem item(String text, String accelerator, Runnable action) {
-        MenuItem m = new MenuItem(text);
-        if (accelerator != null) m.setAccelerator(KeyCombination.keyCombination(accelerator));
-        m.setOnAction(e -> action.run());
-        return m;
-    }
-
-    static final String SHORTCUTS = String.join("\n",
-            "PgDn / PgUp, or → / ← on the image: next / previous image",
-            "↑ / ↓ in the layer tree: previous / next layer (the overlay follows)",
-            "Mouse wheel: zoom around the cursor;  drag: pan",
-            "1 / 2 / 3: agree / disagree / unsure with the model, then the next unreviewed image;  N: note",
-            "F: fit to window;  Z: actual pixels (1:1)",
-            "H: show / hide the heatmap;  hold Space: hide it while held",
-            "Ctrl+O: open images;  Ctrl+Shift+O: open folder;  Ctrl+M: open model",
-            "Ctrl+E: export overlay as PNG;  Ctrl+Shift+C: copy overlay",
-            "Drop images, folders or a .pt model bundle onto the window");
-
-    private void showShortcuts() {
-        Alert a = new Alert(Alert.AlertType.INFORMATION, SHORTCUTS);
-        a.setTitle("Keyboard shortcuts");
-        a.setHeaderText("Keyboard shortcuts");
-        a.initOwner(stage);
-        a.show();
-    }
-
-    static final String DARK = "dark";
-    static final String LIGHT = "light";
-
-    private static void applyTheme(Scene scene, String name) {
-        String css = ViewerWindow.class.getResource((LIGHT.equals(name) ? LIGHT : DARK) + ".css").toExternalForm();
-        scene.getStylesheets().setAll(css);
-    }
+    static final String DARK = ViewerMenus.DARK;
+    static final String LIGHT = ViewerMenus.LIGHT;
+    static final String SHORTCUTS = ViewerMenus.SHORTCUTS;
 
     /** The theme in use: "dark" (the default: reading rooms are dark) or "light". */
     javafx.beans.property.StringProperty themeProperty() { return theme; }
 
-    void showAbout() {
-        ModelBundle b = bundle.get();
-        String model = b == null ? "" : "\n\nModel: " + b.name() + (b.manifest().model().description() != null
-                && b.manifest().model().description().toLowerCase(Locale.ROOT).contains("not for clinical use")
-                ? "\n" + b.manifest().model().description() : "");
-        Alert a = new Alert(Alert.AlertType.INFORMATION, "Grad-CAM Viewer shows where a PyTorch image classifier looks.\n"
-                + "It runs offline; models are TorchScript bundles made by models/tools/export_model.py.\n\n"
-                + "Engine: " + dev.gradcamviewer.model.TorchEngine.stateLine() + model);
-        a.getDialogPane().setId("about");
-        a.setTitle("About");
-        a.getDialogPane().getStylesheets().setAll(stage.getScene().getStylesheets());
-        a.setHeaderText(TITLE + " " + dev.gradcamviewer.app.AppVersion.get());
-        a.initOwner(stage);
-        a.show();
-    }
+    void showAbout() { ViewerMenus.showAbout(stage, TITLE, bundle.get()); }
 
     // ------------------------------------------------------------------ opening things
 
@@ -542,7 +457,7 @@ public final class ViewerWindow {
             settings.put("model", path.toAbsolutePath().toString());
             notice.setVisible(!b.hasManifest());
             notice.setText(b.hasManifest() ? "" : "This model has no Grad-CAM manifest: it predicts, but CAMs need a bundle made by models/tools/export_model.py.");
-            statusBar.setText("Model " + b.name() + " loaded");
+            status.say("Model " + b.name() + " loaded");
             for (WorkItem item : worklist.items()) {
                 item.prediction.set(null);
                 if (!item.problem.get().equals("changed since its review")) item.problem.set("");
@@ -680,12 +595,12 @@ public final class ViewerWindow {
         if (item == null || reviews == null) return;
         ExplainedImage ex = shown.get();
         if (!verdictReady()) {
-            statusBar.setText("Not recorded: " + item.name() + " is still loading. Verdict keys act on an image once its "
+            status.say("Not recorded: " + item.name() + " is still loading. Verdict keys act on an image once its "
                     + "picture, prediction and map are on screen.");
             return;
         }
         if (!record(item, verdict, item.note.get(), "verdict")) return;
-        statusBar.setText(item.name() + ": " + verdict.id());
+        status.say(item.name() + ": " + verdict.id());
         List<WorkItem> order = worklist.shown();
         int at = order.indexOf(item);
         for (int k = 1; k <= order.size(); k++) {
@@ -767,7 +682,7 @@ public final class ViewerWindow {
         }
         try {
             dev.gradcamviewer.review.ReviewCsv.write(reviews.entries(), target);
-            statusBar.setText("Exported " + reviews.entries().size() + " verdicts to " + target.getFileName());
+            status.say("Exported " + reviews.entries().size() + " verdicts to " + target.getFileName());
         } catch (java.io.IOException e) {
             fail("Could not export the verdicts: " + reason(e));
         }
@@ -837,7 +752,7 @@ public final class ViewerWindow {
             WorkItem item = work.get(ex.file());
             if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
             timingLabel.setText("model pass " + ex.pass().millis() + " ms");
-            statusBar.setText(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel()
+            status.say(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel()
                     + (ex.image().warnings().isEmpty() ? "" : " (" + String.join("; ", ex.image().warnings()) + ")")
                     + (cropNote.isEmpty() ? "" : ". " + cropNote));
             if (ex.image().truncated()) {
@@ -861,7 +776,7 @@ public final class ViewerWindow {
         if (!b.hasManifest() || layer == null || !ex.hasLayer(layer)) {
             imagePane.clearHeat();
             shownHeat.set(null);
-            displayComplete = !busyChannels.contains(passes);
+            displayComplete = !status.isBusy(passes);
             return;
         }
         displayComplete = false;
@@ -893,12 +808,12 @@ public final class ViewerWindow {
                 shownHeat.set(r.placed);
                 StartupTiming.firstCamShown();
             }
-            displayComplete = !busyChannels.contains(passes);
+            displayComplete = !status.isBusy(passes);
             renderCount.set(renderCount.get() + 1);
             timingLabel.setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");
-            shownMapText = ex.file().getFileName() + ": " + m.displayName() + " of " + l + " for \u201c"
+            status.setMapText(ex.file().getFileName() + ": " + m.displayName() + " of " + l + " for \u201c"
                     + b.labels().get(ex.pass().target()) + "\u201d (" + scoreName(score.getValue()).toLowerCase(Locale.ROOT) + ")"
-                    + (cropNote(ex).isEmpty() ? "" : ". " + cropNote(ex));
+                    + (cropNote(ex).isEmpty() ? "" : ". " + cropNote(ex)));
             showMapStatus();
         }, e -> {
             end(renders);
@@ -968,7 +883,7 @@ public final class ViewerWindow {
             @SuppressWarnings("unchecked") List<Image> heats = (List<Image>) r[0];
             @SuppressWarnings("unchecked") List<int[]> offsets = (List<int[]>) r[1];
             comparison.show(base, specs, heats, offsets, a);
-            statusBar.setText(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
+            status.say(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
                     : method.getValue().displayName() + " at " + specs.size() + " layers") + ", for \u201c"
                     + b.labels().get(ex.pass().target()) + "\u201d (" + scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");
             comparisonCount.set(comparisonCount.get() + 1);
@@ -988,38 +903,8 @@ public final class ViewerWindow {
         return java.util.Optional.ofNullable(fc.showSaveDialog(stage)).map(File::toPath);
     }
 
-    /**
-     * Writes the comparison as a figure (whole or not at all): every tile whole and labelled, with the
-     * image name, model, prediction, label explained, score and placement, and a colour bar.
-     */
-    public void exportComparison(Path target) {
-        ExplainedImage ex = shown.get();
-        ModelBundle b = bundle.get();
-        List<ComparisonView.TileSpec> specs = List.copyOf(comparison.tiles());
-        if (ex == null || b == null || specs.isEmpty()) {
-            fail("There is no comparison to export yet.");
-            return;
-        }
-        Placement p = placement.getValue();
-        HeatColorizer c = colours;
-        double a = alpha.getValue();
-        List<String> header = figureHeader(ex, b, p);
-        renderThread.submit(() -> {
-            try {
-                List<dev.gradcamviewer.imaging.ComparisonFigure.Panel> panels = new ArrayList<>();
-                for (ComparisonView.TileSpec t : specs) {
-                    CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
-                    PlacedMap placed = ex.cam(t.layer(), m).zeroGradient() ? null : ex.placed(t.layer(), m, p);
-                    panels.add(new dev.gradcamviewer.imaging.ComparisonFigure.Panel(t.label(), placed));
-                }
-                BufferedImage img = dev.gradcamviewer.imaging.ComparisonFigure.compose(ex.image(), panels, c, a, header, 400);
-                AtomicFile.write(target, o -> ImageIO.write(img, "png", o));
-                Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
-            } catch (Exception e) {
-                Platform.runLater(() -> fail("Could not export the figure: " + reason(e)));
-            }
-        });
-    }
+    /** Writes the comparison as a figure (see {@link Exports#figure}). */
+    public void exportComparison(Path target) { exports.figure(target); }
 
     /** What part of the image the model saw, when not all of it (empty otherwise). */
     private static String cropNote(ExplainedImage ex) {
@@ -1028,21 +913,6 @@ public final class ViewerWindow {
         if (c.top() < 0.5 && c.left() < 0.5 && c.height() > img.height() - 0.5 && c.width() > img.width() - 0.5) return "";
         return String.format(Locale.ROOT, "The model saw only the outlined centre, %.0f\u00d7%.0f of %d\u00d7%d px: its "
                 + "preprocessing resizes the shorter side and crops the centre, so the rest has no heat", c.width(), c.height(), img.width(), img.height());
-    }
-
-    private List<String> figureHeader(ExplainedImage ex, ModelBundle b, Placement p) {
-        var pass = ex.pass();
-        var pred = pass.prediction();
-        StringBuilder probs = new StringBuilder();
-        for (int i = 0; i < pred.labels().size() && i < 6; i++) {
-            if (i > 0) probs.append(", ");
-            probs.append(pred.labels().get(i)).append(String.format(Locale.ROOT, " %.1f %%", 100 * pred.probability(i)));
-        }
-        if (pred.labels().size() > 6) probs.append(", \u2026");
-        return List.of(ex.file().getFileName() + " \u2014 " + b.name(),
-                "Prediction: " + pred.predictedLabel() + " (" + probs + ")",
-                "Explained: \u201c" + b.labels().get(pass.target()) + "\u201d, " + scoreName(pass.score()).toLowerCase(Locale.ROOT)
-                        + " score; placement " + p.id() + (comparison.methodsMode() ? "; layer " + layer : "; method " + method.getValue().displayName()));
     }
 
     private record Rendered(Image image, PlacedMap placed, CamMap map, long millis) { }
@@ -1071,113 +941,47 @@ public final class ViewerWindow {
     }
 
     private void exportOverlay() {
-        ExplainedImage ex = shown.get();
-        PlacedMap heat = shownHeat.get();
-        if (ex == null || heat == null) {
+        String name = exports.overlayName();
+        if (name == null) {
             fail("There is no overlay to export yet.");
             return;
         }
-        String stem = ex.file().getFileName().toString().replaceAll("\\.[^.]*$", "");
-        chooseSaveFile("Export overlay as PNG", stem + "." + layer + "." + method.getValue().id() + ".png").ifPresent(this::exportOverlay);
+        chooseSaveFile("Export overlay as PNG", name).ifPresent(this::exportOverlay);
     }
 
     /** Writes the full-resolution overlay (whole or not at all). */
-    public void exportOverlay(Path target) {
-        withShownOverlay("Could not export the overlay: ", out -> {
-            AtomicFile.write(target, o -> ImageIO.write(out, "png", o));
-            Platform.runLater(() -> statusBar.setText("Exported " + target.getFileName()));
-        });
-    }
+    public void exportOverlay(Path target) { exports.overlay(target); }
 
-    private void copyOverlay() {
-        withShownOverlay("Could not copy the overlay: ", out -> {
-            Image fx = SwingFXUtils.toFXImage(out, null);
-            Platform.runLater(() -> {
-                ClipboardContent content = new ClipboardContent();
-                content.putImage(fx);
-                javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
-                statusBar.setText("Overlay copied");
-            });
-        });
-    }
+    private void copyOverlay() { exports.copyOverlay(); }
 
-    private interface OverlayUse {
-        void accept(BufferedImage overlay) throws Exception;
-    }
-
-    /** The overlay as shown now, at full resolution, composed on the render thread and used there. */
-    private void withShownOverlay(String failure, OverlayUse use) {
-        ExplainedImage ex = shown.get();
-        PlacedMap heat = shownHeat.get();
-        if (ex == null || heat == null) return;
-        HeatColorizer c = colours;
-        double a = alpha.getValue();
-        renderThread.submit(() -> {
-            try {
-                use.accept(OverlayComposer.compose(ex.image(), heat, c, a));
-            } catch (Exception e) {
-                Platform.runLater(() -> fail(failure + reason(e)));
-            }
-        });
+    /** What is on screen, for exports. */
+    private Exports.OnScreen onScreen() {
+        return new Exports.OnScreen(shown.get(), shownHeat.get(), bundle.get(), colours, alpha.getValue(), layer, method.getValue(),
+                placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()));
     }
 
     // ------------------------------------------------------------------ status
 
-    /**
-     * Work under way, per channel: a channel is busy until its newest request has answered (an answer
-     * superseded by a newer request never arrives, so counting requests left the indicator spinning,
-     * and the idle viewer using CPU, after a few quick changes).
-     */
-    private void begin(LatestOnly channel, String what) {
-        busyChannels.add(channel);
-        statusBar.setText(what);
-        statusBar.setProgress(-1);
-    }
-
-    private void end(LatestOnly channel) {
-        busyChannels.remove(channel);
-        if (busyChannels.isEmpty()) statusBar.setProgress(0);
-    }
-
     /** For tests: the status bar's text. */
-    String statusText() { return statusBar.getText(); }
+    String statusText() { return status.text(); }
 
     /** For tests: whether the status bar shows work under way. */
-    boolean busy() { return !busyChannels.isEmpty(); }
+    boolean busy() { return status.anyBusy(); }
 
-    private void fail(String text) {
-        message.set(text);
-        statusBar.setText(text);
-        try {
-            Notifications.create().title(TITLE).text(text).owner(stage).hideAfter(javafx.util.Duration.seconds(8)).showWarning();
-        } catch (RuntimeException e) {
-            // a notification is a courtesy: the status bar already says it
-        }
-    }
+    private void begin(LatestOnly channel, String what) { status.begin(channel, what); }
 
-    private String shownMapText = "";
+    private void end(LatestOnly channel) { status.end(channel); }
 
-    /** Which map is shown, for which label, and whether its heat is hidden. */
-    private void showMapStatus() {
-        if (shownMapText.isEmpty()) return;
-        statusBar.setText(shownMapText + (imagePane.heatShownProperty().get() ? "" : " \u2014 heat hidden (H shows it)"));
-    }
+    private void fail(String text) { status.fail(text); }
+
+    private void inform(String text) { status.inform(text); }
+
+    private void showMapStatus() { status.showMapStatus(imagePane.heatShownProperty().get()); }
 
     /** Tells the user something that is not a failure (status bar and a notification). */
     void tell(String text) { inform(text); }
 
-    /** Something the user should know that is not a failure (others' verdicts arriving). */
-    private void inform(String text) {
-        message.set(text);
-        statusBar.setText(text.lines().findFirst().orElse(text));
-        try {
-            Notifications.create().title(TITLE).text(text).owner(stage).hideAfter(javafx.util.Duration.seconds(10)).showInformation();
-        } catch (RuntimeException e) {
-            // as in fail()
-        }
-    }
-
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) t = t.getCause();
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
@@ -1221,7 +1025,7 @@ public final class ViewerWindow {
         WorkItem item = currentItem();
         ExplainedImage ex = shown.get();
         return item != null && ex != null && ex.file().equals(item.file) && displayComplete
-                && !busyChannels.contains(passes) && !busyChannels.contains(renders);
+                && !status.isBusy(passes) && !status.isBusy(renders);
     }
 
     /** For tests: the crop outline (image pixels: x, y, width, height), null when none is drawn. */
@@ -1232,7 +1036,7 @@ public final class ViewerWindow {
 
     public ReadOnlyObjectProperty<PlacedMap> heatProperty() { return shownHeat; }
 
-    public ReadOnlyStringProperty messageProperty() { return message; }
+    public ReadOnlyStringProperty messageProperty() { return status.messageProperty(); }
 
     public ReadOnlyIntegerProperty renderCountProperty() { return renderCount; }
 
