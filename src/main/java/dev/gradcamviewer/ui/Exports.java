@@ -29,10 +29,6 @@ import java.util.function.Supplier;
  * comparison as a figure. Composed and written on the render thread, whole or not at all.
  */
 final class Exports {
-    /** What is on screen when an export is asked for (read on the FX thread). */
-    record OnScreen(ExplainedImage shown, PlacedMap heat, ModelBundle bundle, HeatColorizer colours, double alpha,
-                    String layer, CamMethod method, Placement placement, boolean methodsMode, List<ComparisonView.TileSpec> tiles) { }
-
     private final ExecutorService renderThread;
     private final StatusLine status;
     private final Supplier<OnScreen> onScreen;

@@ -114,7 +114,6 @@ public final class ViewerWindow {
     private final SimpleIntegerProperty comparisonCount = new SimpleIntegerProperty();
     private Image shownImage;
     private final LatestOnly predictions = new LatestOnly(engineThread);
-    private ReviewStore reviews;
     private volatile boolean predicting;
 
     private final SimpleObjectProperty<ModelBundle> bundle = new SimpleObjectProperty<>();
@@ -132,6 +131,7 @@ public final class ViewerWindow {
     private HeatColorizer colours;
     private final StatusLine status;
     private final Exports exports;
+    private final ReviewController review;
 
     public ViewerWindow(Stage stage, CamEngine engine, ViewerSettings settings) {
         this.stage = stage;
@@ -139,6 +139,8 @@ public final class ViewerWindow {
         this.settings = settings;
         this.status = new StatusLine(stage, TITLE, zoomLabel, pointerLabel, timingLabel);
         this.exports = new Exports(renderThread, status, this::onScreen);
+        this.review = new ReviewController(stage, worklist, status,
+                new ReviewController.Window(this::currentItem, work::values, this::verdictReady, this::onScreen, this::showItem));
         theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
         build();
     }
@@ -287,7 +289,7 @@ public final class ViewerWindow {
             else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT1 || e.getCode() == KeyCode.NUMPAD1)) giveVerdict(Verdict.AGREE);
             else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT2 || e.getCode() == KeyCode.NUMPAD2)) giveVerdict(Verdict.DISAGREE);
             else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT3 || e.getCode() == KeyCode.NUMPAD3)) giveVerdict(Verdict.UNSURE);
-            else if (!typing && e.getCode() == KeyCode.N && !e.isShortcutDown()) editNote();
+            else if (!typing && e.getCode() == KeyCode.N && !e.isShortcutDown()) review.editNote();
             else if ((e.getCode() == KeyCode.RIGHT || e.getCode() == KeyCode.LEFT) && imagePane.isFocused()) step(e.getCode() == KeyCode.RIGHT ? 1 : -1);
             // the image's keys work wherever the focus is (a click on a tab or a panel keeps it), except while typing
             else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.F) {
@@ -493,16 +495,13 @@ public final class ViewerWindow {
         Path first = candidates.get(0);
         Path folder = Files.isDirectory(first) ? first : first.toAbsolutePath().getParent();
         if (folder != null) settings.put("lastFolder", folder.toAbsolutePath().toString());
-        openReviews(folder);
+        review.open(folder);
         images.clear();
         work.clear();
         List<WorkItem> items = new ArrayList<>();
         for (Path f : found) {
-            WorkItem item = new WorkItem(f, reviewKey(folder, f));
-            if (reviews != null) reviews.get(item.key).ifPresent(r -> {
-                item.verdict.set(r.verdict());
-                item.note.set(r.note() == null ? "" : r.note());
-            });
+            WorkItem item = new WorkItem(f, ReviewController.key(folder, f));
+            review.restore(item);
             work.put(f, item);
             items.add(item);
         }
@@ -515,31 +514,6 @@ public final class ViewerWindow {
     }
 
     // ------------------------------------------------------------------ review
-
-    private void openReviews(Path folder) {
-        reviews = null;
-        if (folder == null) return;
-        String forced = System.getProperty("gradcam.reviews");
-        Path file = forced != null
-                ? dev.gradcamviewer.review.ReviewLocation.forFolder(folder, Path.of(forced), p -> false)
-                : dev.gradcamviewer.review.ReviewLocation.forFolder(folder, dev.gradcamviewer.review.ReviewLocation.appData());
-        try {
-            reviews = ReviewStore.open(file);
-            worklist.setLocation("Verdicts are saved in " + file);
-            if (reviews.setAsideMessage() != null) fail(reviews.setAsideMessage());
-        } catch (dev.gradcamviewer.review.ReviewException e) {
-            worklist.setLocation("Verdicts cannot be saved: " + e.getMessage());
-            fail(e.getMessage());
-        }
-    }
-
-    private static String reviewKey(Path folder, Path file) {
-        try {
-            return folder == null ? file.getFileName().toString() : folder.toAbsolutePath().relativize(file.toAbsolutePath()).toString().replace('\\', '/');
-        } catch (IllegalArgumentException e) {
-            return file.toAbsolutePath().toString();
-        }
-    }
 
     /** Predictions for the whole worklist, one image at a time so that the shown image's pass goes first. */
     private void startPredictions() {
@@ -566,7 +540,7 @@ public final class ViewerWindow {
         }, r -> {
             next.thumbnail.set((Image) r[1]);
             next.prediction.set((Prediction) r[0]);
-            checkUnchanged(next);
+            review.checkUnchanged(next);
             predictNext();
         }, e -> {
             next.problem.set(reason(e));
@@ -574,94 +548,13 @@ public final class ViewerWindow {
         });
     }
 
-    private void checkUnchanged(WorkItem item) {
-        if (reviews == null || item.sha256 == null) return;
-        reviews.get(item.key).ifPresent(r -> {
-            if (r.imageSha256() != null && !r.imageSha256().equals(item.sha256)) {
-                item.problem.set("changed since its review");
-                fail(item.name() + " has changed since it was reviewed (" + r.verdict().id() + "): review it again.");
-            }
-        });
-    }
-
-    /**
-     * Records the verdict for the shown image (saved at once) and moves to the next unreviewed one.
-     * Only for an image whose picture, prediction and map are all on screen: while another image or
-     * map is on its way the keys are ignored, with a hint, so that a verdict never lands on an image
-     * that was not seen.
-     */
-    public void giveVerdict(Verdict verdict) {
-        WorkItem item = currentItem();
-        if (item == null || reviews == null) return;
-        ExplainedImage ex = shown.get();
-        if (!verdictReady()) {
-            status.say("Not recorded: " + item.name() + " is still loading. Verdict keys act on an image once its "
-                    + "picture, prediction and map are on screen.");
-            return;
-        }
-        if (!record(item, verdict, item.note.get(), "verdict")) return;
-        status.say(item.name() + ": " + verdict.id());
-        List<WorkItem> order = worklist.shown();
-        int at = order.indexOf(item);
-        for (int k = 1; k <= order.size(); k++) {
-            WorkItem cand = order.get((at + k) % order.size());
-            if (cand.verdict.get() == null) {
-                showItem(cand);
-                return;
-            }
-        }
-    }
-
-    private void editNote() {
-        WorkItem item = currentItem();
-        if (item == null) return;
-        javafx.scene.control.TextInputDialog d = new javafx.scene.control.TextInputDialog(item.note.get());
-        d.setTitle("Note");
-        d.setHeaderText("Note for " + item.name());
-        d.initOwner(stage);
-        d.showAndWait().ifPresent(this::setNote);
-    }
+    /** Records the verdict for the shown image (see {@link ReviewController#giveVerdict}). */
+    public void giveVerdict(Verdict verdict) { review.giveVerdict(verdict); }
 
     /** Sets the shown image's note (saved at once, with its verdict if it has one). */
-    public void setNote(String note) {
-        WorkItem item = currentItem();
-        if (item == null || reviews == null) return;
-        record(item, item.verdict.get(), note, "note");
-    }
+    public void setNote(String note) { review.setNote(note); }
 
-    /** Saves the item's verdict and note at once; on failure says so and changes nothing. */
-    private boolean record(WorkItem item, Verdict verdict, String note, String what) {
-        try {
-            if (item.sha256 == null) item.sha256 = dev.gradcamviewer.review.FileDigest.sha256(item.file);
-            List<String> notices = reviews.put(entryFor(item, verdict, note));
-            if (!notices.isEmpty()) {
-                // another viewer saved verdicts in this folder meanwhile: show them, and say so
-                for (WorkItem w : work.values()) reviews.get(w.key).ifPresent(r -> {
-                    w.verdict.set(r.verdict());
-                    w.note.set(r.note() == null ? "" : r.note());
-                });
-                inform(String.join("\n", notices));
-            }
-        } catch (Exception e) {
-            fail("The " + what + " was not saved: " + reason(e));
-            return false;
-        }
-        item.verdict.set(verdict);
-        item.note.set(note);
-        return true;
-    }
-
-    private ReviewEntry entryFor(WorkItem item, Verdict verdict, String note) {
-        ModelBundle b = bundle.get();
-        ExplainedImage ex = shown.get();
-        String targetLabel = ex == null || b == null ? "" : b.labels().get(ex.pass().target());
-        boolean mapShown = shownHeat.get() != null;
-        return new ReviewEntry(item.key, item.sha256, verdict, note, java.time.Instant.now().toString(),
-                b == null ? "" : b.name(), b == null ? "" : b.sha256(), mapShown ? layer : "",
-                mapShown ? method.getValue().id() : "", targetLabel, ReviewEntry.currentReviewer(),
-                ex == null ? "" : ex.pass().score().name().toLowerCase(Locale.ROOT),
-                mapShown ? placement.getValue().id() : "");
-    }
+    public void exportVerdicts(Path target) { review.exportVerdicts(target); }
 
     private WorkItem currentItem() {
         return index >= 0 && index < images.size() ? work.get(images.get(index)) : null;
@@ -673,19 +566,6 @@ public final class ViewerWindow {
         index = i;
         worklist.select(item);
         runPass();
-    }
-
-    public void exportVerdicts(Path target) {
-        if (reviews == null) {
-            fail("There are no verdicts to export.");
-            return;
-        }
-        try {
-            dev.gradcamviewer.review.ReviewCsv.write(reviews.entries(), target);
-            status.say("Exported " + reviews.entries().size() + " verdicts to " + target.getFileName());
-        } catch (java.io.IOException e) {
-            fail("Could not export the verdicts: " + reason(e));
-        }
     }
 
     private java.util.Optional<File> lastFolder() {
@@ -955,8 +835,8 @@ public final class ViewerWindow {
     private void copyOverlay() { exports.copyOverlay(); }
 
     /** What is on screen, for exports. */
-    private Exports.OnScreen onScreen() {
-        return new Exports.OnScreen(shown.get(), shownHeat.get(), bundle.get(), colours, alpha.getValue(), layer, method.getValue(),
+    private OnScreen onScreen() {
+        return new OnScreen(shown.get(), shownHeat.get(), bundle.get(), colours, alpha.getValue(), layer, method.getValue(),
                 placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()));
     }
 
@@ -1054,7 +934,7 @@ public final class ViewerWindow {
 
     ReadOnlyIntegerProperty comparisonCountProperty() { return comparisonCount; }
 
-    ReviewStore reviews() { return reviews; }
+    ReviewStore reviews() { return review.store(); }
 
     Label notice() { return notice; }
 
