@@ -1,15 +1,11 @@
 package dev.gradcamviewer.ui;
 
-import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.files.AtomicFile;
 import dev.gradcamviewer.imaging.ComparisonFigure;
-import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.OverlayComposer;
 import dev.gradcamviewer.imaging.PlacedMap;
-import dev.gradcamviewer.imaging.Placement;
-import dev.gradcamviewer.model.ModelBundle;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.image.Image;

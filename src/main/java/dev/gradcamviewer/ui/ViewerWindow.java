@@ -6,7 +6,6 @@ import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
-import dev.gradcamviewer.files.AtomicFile;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.ImageDecoder;
@@ -16,52 +15,35 @@ import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.model.ModelBundle;
 import dev.gradcamviewer.model.Prediction;
 import dev.gradcamviewer.model.Score;
-import dev.gradcamviewer.review.ReviewEntry;
 import dev.gradcamviewer.review.ReviewStore;
 import dev.gradcamviewer.review.Verdict;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
-import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
-import javafx.scene.control.Alert;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
-import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Slider;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TitledPane;
-import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
-import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
-import org.controlsfx.control.Notifications;
-import org.controlsfx.control.StatusBar;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,13 +73,6 @@ public final class ViewerWindow {
     private final ModelPanel modelPanel = new ModelPanel();
     private final PredictionPanel predictionPanel = new PredictionPanel();
     private final LayerPicker layerPicker = new LayerPicker();
-    private final ComboBox<CamMethod> method = new ComboBox<>();
-    private final Slider alpha = new Slider(0, 1, 0.4);
-    private final ComboBox<String> colormap = new ComboBox<>();
-    private final Slider emphasis = new Slider(0.25, 4, 2);
-    private final ImageView colourBar = new ImageView();
-    private final ComboBox<Score> score = new ComboBox<>();
-    private final ComboBox<Placement> placement = new ComboBox<>();
     private final Label notice = new Label();
     private final Label imageLabel = new Label();
     private final Label zoomLabel = new Label();
@@ -130,6 +105,14 @@ public final class ViewerWindow {
     private int target = -1;
     private HeatColorizer colours;
     private final StatusLine status;
+    private final DisplayControls display;
+    private final ComboBox<CamMethod> method;
+    private final Slider alpha;
+    private final ComboBox<String> colormap;
+    private final Slider emphasis;
+    private final ImageView colourBar;
+    private final ComboBox<Score> score;
+    private final ComboBox<Placement> placement;
     private final Exports exports;
     private final ReviewController review;
 
@@ -138,6 +121,14 @@ public final class ViewerWindow {
         this.engine = engine;
         this.settings = settings;
         this.status = new StatusLine(stage, TITLE, zoomLabel, pointerLabel, timingLabel);
+        this.display = new DisplayControls(settings);
+        this.method = display.method;
+        this.alpha = display.alpha;
+        this.colormap = display.colormap;
+        this.emphasis = display.emphasis;
+        this.colourBar = display.colourBar;
+        this.score = display.score;
+        this.placement = display.placement;
         this.exports = new Exports(renderThread, status, this::onScreen);
         this.review = new ReviewController(stage, worklist, status,
                 new ReviewController.Window(this::currentItem, work::values, this::verdictReady, this::onScreen, this::showItem));
@@ -148,63 +139,20 @@ public final class ViewerWindow {
     // ------------------------------------------------------------------ layout
 
     private void build() {
-        alpha.setValue(settings.getDouble("alpha", 0.4));
-        alpha.setId("alpha");
-        alpha.setShowTickLabels(true);
-        alpha.setMajorTickUnit(0.5);
         imagePane.alphaProperty().bind(alpha.valueProperty());
-
-        List<String> maps = new ArrayList<>();
-        for (String n : Colormap.names()) {
-            maps.add(n);
-            maps.add(n + "_r");
-        }
-        colormap.getItems().setAll(maps);
-        colormap.setCellFactory(l -> new ColormapCell());
-        colormap.setButtonCell(new ColormapCell());
-        colormap.setId("colormap");
-        String savedMap = settings.get("colormap", "jet");
-        colormap.setValue(maps.contains(savedMap) ? savedMap : "jet");
-
-        emphasis.setValue(settings.getDouble("emphasis", 2));
-        emphasis.setId("emphasis");
-        emphasis.setShowTickLabels(true);
-        emphasis.setMajorTickUnit(1);
-
-        choices(score, "score", List.of(Score.values()), Score.LOGIT, ViewerWindow::scoreName,
-                "Logit: the score before the sigmoid/softmax; it keeps a gradient when the model is sure.\n"
-                        + "Probability: the output itself, as the article does; a sure model's output has no gradient.");
-        choices(placement, "placement", List.of(Placement.values()), Placement.RECEPTIVE_FIELD, ViewerWindow::placementName,
-                "Receptive field: each cell on the centre of the pixels it sees.\n"
-                        + "Resize: half-pixel resizing, as the article and other tools do (half a stride down and right).");
-        choices(method, "method", CamMethods.ALL, CamMethods.byName(settings.get("method", "gradcam")).orElse(CamMethods.ALL.get(0)),
-                CamMethod::displayName, null);
-
         notice.setWrapText(true);
         notice.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         notice.setId("notice");
         notice.getStyleClass().add("warning-text");
         notice.managedProperty().bind(notice.visibleProperty());
         notice.setVisible(false);
-        colourBar.setFitWidth(260);
-        colourBar.setFitHeight(14);
-
-        Tooltip.install(emphasis, new Tooltip("Emphasis: the map is raised to this power before colouring.\n"
-                + "1 colours it as computed; 2 (the default) quietens the weak evidence so that the strongest stands out;\n"
-                + "below 1 brings weak evidence up. It changes the colours only, never the map or the model."));
-        VBox display = new VBox(6,
-                row("Method", method), valueRow("Opacity", alpha, "%.0f %%", 100), row("Colormap", colormap),
-                valueRow("Emphasis", emphasis, "x^%.2f", 1),
-                new VBox(2, colourBar, new HBox(230, new Label("0"), new Label("1"))),
-                row("Score", score), row("Placement", placement));
-        display.setPadding(new Insets(6));
 
         VBox right = new VBox(8,
                 new TitledPane("Model", modelPanel),
                 new TitledPane("Prediction", predictionPanel),
                 notice,
-                titled("Layer", layerPicker),
-                new TitledPane("Display", display));
+                DisplayControls.titled("Layer", layerPicker),
+                new TitledPane("Display", display.panel()));
         right.setPadding(new Insets(6));
         VBox.setVgrow(right.getChildren().get(3), Priority.ALWAYS);
         ScrollPane rightScroll = new ScrollPane(right);
@@ -215,7 +163,7 @@ public final class ViewerWindow {
         BorderPane centre = new BorderPane(imagePane);
         imageLabel.setPadding(new Insets(2, 6, 2, 6));
         imageLabel.setId("image-label");
-        centre.setTop(imageBar());
+        centre.setTop(ImageToolbar.bar(imagePane, imageLabel));
         imageTab.setContent(centre);
         compareTab.setContent(comparison);
         imageTab.setClosable(false);
@@ -340,75 +288,6 @@ public final class ViewerWindow {
     }
 
     /** A combo box of named values with an id, a first value and an optional explanation on hover. */
-    private static <T> void choices(ComboBox<T> box, String id, List<T> values, T first, java.util.function.Function<T, String> name, String tip) {
-        box.getItems().setAll(values);
-        box.setValue(first);
-        box.setCellFactory(l -> new NamedCell<>(name));
-        box.setButtonCell(new NamedCell<>(name));
-        if (tip != null) box.setTooltip(new Tooltip(tip));
-        box.setId(id);
-    }
-
-    private static VBox titled(String title, javafx.scene.Node content) {
-        Label l = new Label(title);
-        l.setStyle("-fx-font-weight: bold;");
-        VBox box = new VBox(4, l, content);
-        VBox.setVgrow(content, Priority.ALWAYS);
-        return box;
-    }
-
-    /** A slider's row with its current value beside it ({@code format} of value x {@code scale}). */
-    private static HBox valueRow(String label, Slider slider, String format, double scale) {
-        Label value = new Label();
-        value.setMinWidth(56);
-        value.setId(slider.getId() == null ? null : slider.getId() + "-value");
-        value.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-                () -> String.format(Locale.ROOT, format, slider.getValue() * scale), slider.valueProperty()));
-        HBox box = row(label, slider);
-        box.getChildren().add(value);
-        return box;
-    }
-
-    /** The image's name, and toggles for the heat (H), fitting (F) and actual pixels (Z) that show their state. */
-    private HBox imageBar() {
-        javafx.scene.control.ToggleButton heat = new javafx.scene.control.ToggleButton("Heat (H)");
-        heat.setId("heat-toggle");
-        heat.selectedProperty().bindBidirectional(imagePane.heatShownProperty());
-        heat.setTooltip(new Tooltip("Show or hide the heat layer (H; hold Space to look under it)"));
-        javafx.scene.control.ToggleButton fit = new javafx.scene.control.ToggleButton("Fit (F)");
-        fit.setId("fit-toggle");
-        fit.setTooltip(new Tooltip("Fit the image to the window (F)"));
-        javafx.scene.control.ToggleButton actual = new javafx.scene.control.ToggleButton("1:1 (Z)");
-        actual.setId("actual-toggle");
-        actual.setTooltip(new Tooltip("Show the image's own pixels, one to one (Z)"));
-        Runnable sync = () -> {
-            fit.setSelected(imagePane.fittedProperty().get());
-            actual.setSelected(Math.abs(imagePane.zoomProperty().get() - 1) < 1e-9);
-        };
-        imagePane.fittedProperty().addListener((o, a, b) -> sync.run());
-        imagePane.zoomProperty().addListener((o, a, b) -> sync.run());
-        fit.setOnAction(e -> { imagePane.fit(); sync.run(); });
-        actual.setOnAction(e -> { imagePane.oneToOne(); sync.run(); });
-        for (javafx.scene.control.ToggleButton b : List.of(heat, fit, actual)) {
-            b.setFocusTraversable(false);
-            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        }
-        javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox bar = new HBox(4, imageLabel, gap, heat, fit, actual);
-        bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(0, 4, 0, 0));
-        return bar;
-    }
-
-    private static HBox row(String label, javafx.scene.Node control) {
-        Label l = new Label(label);
-        l.setMinWidth(80);
-        HBox box = new HBox(6, l, control);
-        HBox.setHgrow(control, Priority.ALWAYS);
-        return box;
-    }
-
     private MenuBar menus() {
         return ViewerMenus.bar(stage, new ViewerMenus.Actions(
                 this::openPaths, this::loadModel, this::exportOverlay, this::copyOverlay,
@@ -879,10 +758,7 @@ public final class ViewerWindow {
             settings.putDouble("divider0", dividers[0]);
             settings.putDouble("divider1", dividers[1]);
         }
-        settings.put("colormap", colormap.getValue());
-        settings.putDouble("alpha", alpha.getValue());
-        settings.putDouble("emphasis", emphasis.getValue());
-        settings.put("method", method.getValue().id());
+        display.save(settings);
         settings.flush();
     }
 
@@ -939,32 +815,4 @@ public final class ViewerWindow {
     Label notice() { return notice; }
 
     public void saveSettingsNow() { saveSettings(); }
-
-    /** A combo-box cell showing a name. */
-    private static final class NamedCell<T> extends ListCell<T> {
-        private final java.util.function.Function<T, String> name;
-
-        NamedCell(java.util.function.Function<T, String> name) { this.name = name; }
-
-        @Override
-        protected void updateItem(T item, boolean empty) {
-            super.updateItem(item, empty);
-            setText(empty || item == null ? null : name.apply(item));
-        }
-    }
-
-    /** A colormap picker cell: the map's gradient and its name. */
-    private static final class ColormapCell extends ListCell<String> {
-        @Override
-        protected void updateItem(String item, boolean empty) {
-            super.updateItem(item, empty);
-            if (empty || item == null) {
-                setText(null);
-                setGraphic(null);
-            } else {
-                setText(item);
-                setGraphic(new ImageView(Swatches.gradient(Colormap.of(item), 1, 80, 12)));
-            }
-        }
-    }
 }
