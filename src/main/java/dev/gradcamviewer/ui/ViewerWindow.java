@@ -64,10 +64,7 @@ public final class ViewerWindow {
     private final CamEngine engine;
     private final ViewerSettings settings;
     private final ExecutorService engineThread = LatestOnly.thread("cam-engine");
-    private final ExecutorService renderThread = LatestOnly.thread("cam-render");
     private final LatestOnly modelLoads = new LatestOnly(engineThread);
-    private final LatestOnly passes = new LatestOnly(engineThread);
-    private final LatestOnly renders = new LatestOnly(renderThread);
 
     private final ImagePane imagePane = new ImagePane();
     private final ModelPanel modelPanel = new ModelPanel();
@@ -84,27 +81,13 @@ public final class ViewerWindow {
     private final javafx.scene.control.TabPane centreTabs = new javafx.scene.control.TabPane();
     private final javafx.scene.control.Tab imageTab = new javafx.scene.control.Tab("Image");
     private final javafx.scene.control.Tab compareTab = new javafx.scene.control.Tab("Compare");
-    private final ExecutorService compareThread = LatestOnly.thread("cam-compare");
-    private final LatestOnly compareRenders = new LatestOnly(compareThread);
-    private final SimpleIntegerProperty comparisonCount = new SimpleIntegerProperty();
-    private Image shownImage;
     private final LatestOnly predictions = new LatestOnly(engineThread);
     private volatile boolean predicting;
 
-    private final SimpleObjectProperty<ModelBundle> bundle = new SimpleObjectProperty<>();
-    private final SimpleObjectProperty<ExplainedImage> shown = new SimpleObjectProperty<>();
-    private final SimpleObjectProperty<PlacedMap> shownHeat = new SimpleObjectProperty<>();
-    private final SimpleIntegerProperty renderCount = new SimpleIntegerProperty();
     private final javafx.beans.property.StringProperty theme = new javafx.beans.property.SimpleStringProperty();
-    /** True once the shown image's picture, prediction and map (or the reason there is none) are all on screen. */
-    private boolean displayComplete;
-    private final List<Path> images = new ArrayList<>();
-    private final java.util.Map<Path, WorkItem> work = new java.util.HashMap<>();
-    private int index = -1;
-    private String layer;
-    private int target = -1;
-    private HeatColorizer colours;
     private final StatusLine status;
+    private final ViewerState state = new ViewerState();
+    private final CamPipeline pipeline;
     private final DisplayControls display;
     private final ComboBox<CamMethod> method;
     private final Slider alpha;
@@ -129,9 +112,11 @@ public final class ViewerWindow {
         this.colourBar = display.colourBar;
         this.score = display.score;
         this.placement = display.placement;
-        this.exports = new Exports(renderThread, status, this::onScreen);
+        this.pipeline = new CamPipeline(state, engine, engineThread, display, new CamPipeline.Views(imagePane, predictionPanel,
+                comparison, notice, imageLabel, timingLabel, () -> centreTabs.getSelectionModel().getSelectedItem() == compareTab), status);
+        this.exports = new Exports(pipeline.renderThread(), status, this::onScreen);
         this.review = new ReviewController(stage, worklist, status,
-                new ReviewController.Window(this::currentItem, work::values, this::verdictReady, this::onScreen, this::showItem));
+                new ReviewController.Window(this::currentItem, state.work::values, this::verdictReady, this::onScreen, this::showItem));
         theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
         build();
     }
@@ -176,7 +161,7 @@ public final class ViewerWindow {
         comparison.setOnChange(this::renderComparison);
         comparison.setOnTileChosen(t -> {
             CamMethods.byName(t.methodId()).ifPresent(method::setValue);
-            layer = t.layer();
+            state.layer = t.layer();
             layerPicker.select(t.layer());
             centreTabs.getSelectionModel().select(imageTab);
             render();
@@ -188,9 +173,9 @@ public final class ViewerWindow {
         SplitPane.setResizableWithParent(rightScroll, false);
         SplitPane.setResizableWithParent(worklist, false);
         worklist.setOnChosen(item -> {
-            int i = images.indexOf(item.file);
-            if (i >= 0 && i != index) {
-                index = i;
+            int i = state.images.indexOf(item.file);
+            if (i >= 0 && i != state.index) {
+                state.index = i;
                 runPass();
             }
         });
@@ -256,13 +241,13 @@ public final class ViewerWindow {
 
         imagePane.heatShownProperty().addListener((o, was, now) -> showMapStatus());
         layerPicker.setOnLayerChosen(path -> {
-            layer = path;
+            state.layer = path;
             render();
             if (comparison.methodsMode()) renderComparison();
         });
         layerPicker.setOnUntappedChosen(reason -> status.say("This layer cannot be explained: " + reason));
         predictionPanel.setOnTargetChosen(t -> {
-            target = t;
+            state.target = t;
             runPass();
         });
         method.valueProperty().addListener((o, a, b) -> {
@@ -283,8 +268,8 @@ public final class ViewerWindow {
         score.valueProperty().addListener((o, a, b) -> runPass());
         stage.setOnCloseRequest(e -> saveSettings());
         stage.setOnHidden(e -> releaseModel());
-        colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
-        colourBar.setImage(Swatches.gradient(colours.colormap(), colours.emphasis(), 256, 12));
+        state.colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
+        colourBar.setImage(Swatches.gradient(state.colours.colormap(), state.colours.emphasis(), 256, 12));
     }
 
     /** A combo box of named values with an id, a first value and an optional explanation on hover. */
@@ -305,7 +290,7 @@ public final class ViewerWindow {
     /** The theme in use: "dark" (the default: reading rooms are dark) or "light". */
     javafx.beans.property.StringProperty themeProperty() { return theme; }
 
-    void showAbout() { ViewerMenus.showAbout(stage, TITLE, bundle.get()); }
+    void showAbout() { ViewerMenus.showAbout(stage, TITLE, state.bundle.get()); }
 
     // ------------------------------------------------------------------ opening things
 
@@ -318,7 +303,7 @@ public final class ViewerWindow {
 
     /** Frees the model once the work queued for it is done (the window is gone). */
     private void releaseModel() {
-        ModelBundle b = bundle.get();
+        ModelBundle b = state.bundle.get();
         if (b != null) engineThread.submit(b::close);
     }
 
@@ -326,14 +311,14 @@ public final class ViewerWindow {
         begin(modelLoads, "Loading model " + path.getFileName() + "…");
         modelLoads.submit(() -> engine.open(path), b -> {
             end(modelLoads);
-            ModelBundle old = bundle.get();
-            bundle.set(b);
+            ModelBundle old = state.bundle.get();
+            state.bundle.set(b);
             if (old != null) engineThread.submit(old::close);
             modelPanel.show(b);
             predictionPanel.setLabels(b.labels());
-            target = -1;
-            layer = b.manifest().defaultLayer();
-            layerPicker.show(b.tree(), layer);
+            state.target = -1;
+            state.layer = b.manifest().defaultLayer();
+            layerPicker.show(b.tree(), state.layer);
             comparison.setLayers(b.tapNames(), blockLayers(b));
             settings.put("model", path.toAbsolutePath().toString());
             notice.setVisible(!b.hasManifest());
@@ -348,7 +333,7 @@ public final class ViewerWindow {
         }, e -> {
             end(modelLoads);
             fail("Could not open the model " + path.getFileName() + ": " + reason(e)
-                    + (bundle.get() != null ? ". The previous model stays." : ""));
+                    + (state.bundle.get() != null ? ". The previous model stays." : ""));
         });
     }
 
@@ -375,19 +360,19 @@ public final class ViewerWindow {
         Path folder = Files.isDirectory(first) ? first : first.toAbsolutePath().getParent();
         if (folder != null) settings.put("lastFolder", folder.toAbsolutePath().toString());
         review.open(folder);
-        images.clear();
-        work.clear();
+        state.images.clear();
+        state.work.clear();
         List<WorkItem> items = new ArrayList<>();
         for (Path f : found) {
             WorkItem item = new WorkItem(f, ReviewController.key(folder, f));
             review.restore(item);
-            work.put(f, item);
+            state.work.put(f, item);
             items.add(item);
         }
         worklist.setItems(items);
-        images.addAll(worklist.shown().stream().map(i -> i.file).toList());
-        index = 0;
-        worklist.select(work.get(images.get(0)));
+        state.images.addAll(worklist.shown().stream().map(i -> i.file).toList());
+        state.index = 0;
+        worklist.select(state.work.get(state.images.get(0)));
         runPass();
         startPredictions();
     }
@@ -401,7 +386,7 @@ public final class ViewerWindow {
     }
 
     private void predictNext() {
-        ModelBundle b = bundle.get();
+        ModelBundle b = state.bundle.get();
         List<WorkItem> todo = worklist.items().stream().filter(i -> i.prediction.get() == null && i.problem.get().isEmpty()).toList();
         int total = worklist.items().size();
         worklist.setProgress(total == 0 ? 1 : (double) (total - todo.size()) / total, predicting && !todo.isEmpty());
@@ -435,14 +420,12 @@ public final class ViewerWindow {
 
     public void exportVerdicts(Path target) { review.exportVerdicts(target); }
 
-    private WorkItem currentItem() {
-        return index >= 0 && index < images.size() ? work.get(images.get(index)) : null;
-    }
+    private WorkItem currentItem() { return state.currentItem(); }
 
     private void showItem(WorkItem item) {
-        int i = images.indexOf(item.file);
+        int i = state.images.indexOf(item.file);
         if (i < 0) return;
-        index = i;
+        state.index = i;
         worklist.select(item);
         runPass();
     }
@@ -453,7 +436,7 @@ public final class ViewerWindow {
     }
 
     private void step(int delta) {
-        if (images.isEmpty()) return;
+        if (state.images.isEmpty()) return;
         List<WorkItem> order = worklist.shown();
         WorkItem current = currentItem();
         int at = current == null ? -1 : order.indexOf(current);
@@ -476,116 +459,13 @@ public final class ViewerWindow {
 
     // ------------------------------------------------------------------ work
 
-    /** One model pass for the current image and target; a newer request drops this one's answer. */
-    private void runPass() {
-        ModelBundle b = bundle.get();
-        if (b == null || index < 0 || index >= images.size()) return;
-        Path file = images.get(index);
-        int t = target;
-        Score s = score.getValue();
-        renders.supersede();
-        end(renders);
-        displayComplete = false;
-        ExplainedImage before = shown.get();
-        if (before == null || !before.file().equals(file)) {
-            imagePane.showLoading("Loading " + file.getFileName() + "\u2026");
-            shownHeat.set(null);
-            predictionPanel.clear();
-        }
-        imageLabel.setText(String.format("%d / %d   %s", index + 1, images.size(), file.getFileName()));
-        begin(passes, "Computing " + file.getFileName() + "…");
-        passes.submit(() -> {
-            ExplainedImage ex = engine.explain(b, file, t, s);
-            Image fx = Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image())), ex.image().width(), ex.image().height());
-            return new PassShown(ex, fx);
-        }, r -> {
-            end(passes);
-            ExplainedImage ex = r.explained();
-            releaseAfterRenders(shown.get());
-            shown.set(ex);
-            imagePane.setImage(r.image(), ex.image());
-            String cropNote = cropNote(ex);
-            imagePane.setCrop(ex.input().crop(), cropNote);
-            shownImage = r.image();
-            predictionPanel.show(ex.pass().prediction(), t);
-            WorkItem item = work.get(ex.file());
-            if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
-            timingLabel.setText("model pass " + ex.pass().millis() + " ms");
-            status.say(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel()
-                    + (ex.image().warnings().isEmpty() ? "" : " (" + String.join("; ", ex.image().warnings()) + ")")
-                    + (cropNote.isEmpty() ? "" : ". " + cropNote));
-            if (ex.image().truncated()) {
-                fail(ex.file().getFileName() + ": the file is truncated, part of the image is missing: its prediction and heat are not to be trusted.");
-                if (item != null) item.problem.set("truncated file");
-            }
-            render();
-            renderComparison();
-        }, e -> {
-            end(passes);
-            if (shown.get() == null || !shown.get().file().equals(file)) imagePane.showLoading(file.getFileName() + " could not be shown");
-            fail("Could not explain " + file.getFileName() + ": " + reason(e));
-        });
-    }
+    private void runPass() { pipeline.runPass(); }
 
-    /** Layer, method or placement changed: map and heat layer from the cached pass, no model run. */
-    private void render() {
-        ExplainedImage ex = shown.get();
-        ModelBundle b = bundle.get();
-        if (ex == null || b == null) return;
-        if (!b.hasManifest() || layer == null || !ex.hasLayer(layer)) {
-            imagePane.clearHeat();
-            shownHeat.set(null);
-            displayComplete = !status.isBusy(passes);
-            return;
-        }
-        displayComplete = false;
-        CamMethod m = method.getValue();
-        Placement p = placement.getValue();
-        HeatColorizer c = colours;
-        String l = layer;
-        begin(renders, "Rendering " + m.displayName() + " of " + l + "…");
-        renders.submit(() -> {
-            long start = System.nanoTime();
-            CamMap map = ex.cam(l, m);
-            if (map.zeroGradient()) return new Rendered(null, null, map, 0);
-            PlacedMap placed = ex.placed(l, m, p);
-            int[] argb = new int[placed.width() * placed.height()];
-            c.colorize(placed.values(), argb);
-            Image img = Swatches.argb(argb, placed.width(), placed.height());
-            return new Rendered(img, placed, map, (System.nanoTime() - start) / 1_000_000);
-        }, r -> {
-            end(renders);
-            if (r.map.zeroGradient()) {
-                imagePane.clearHeat();
-                shownHeat.set(null);
-                notice.setText("The model's output is saturated: the " + scoreName(score.getValue()).toLowerCase(Locale.ROOT)
-                        + " score has no gradient, so there is no map to show. Use the logit score.");
-                notice.setVisible(true);
-            } else {
-                notice.setVisible(!b.hasManifest());
-                imagePane.setHeat(r.image, r.placed);
-                shownHeat.set(r.placed);
-                StartupTiming.firstCamShown();
-            }
-            displayComplete = !status.isBusy(passes);
-            renderCount.set(renderCount.get() + 1);
-            timingLabel.setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");
-            status.setMapText(ex.file().getFileName() + ": " + m.displayName() + " of " + l + " for \u201c"
-                    + b.labels().get(ex.pass().target()) + "\u201d (" + scoreName(score.getValue()).toLowerCase(Locale.ROOT) + ")"
-                    + (cropNote(ex).isEmpty() ? "" : ". " + cropNote(ex)));
-            showMapStatus();
-        }, e -> {
-            end(renders);
-            fail("Could not draw the map: " + reason(e));
-        });
-    }
+    private void render() { pipeline.render(); }
 
-    private void recolour() {
-        colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
-        colourBar.setImage(Swatches.gradient(colours.colormap(), colours.emphasis(), 256, 12));
-        render();
-        renderComparison();
-    }
+    private void recolour() { pipeline.recolour(); }
+
+    private void renderComparison() { pipeline.renderComparison(); }
 
     /** Blocks: tapped layers with children, at the shallowest depth where there are two or more. */
     static List<String> blockLayers(ModelBundle b) {
@@ -597,56 +477,6 @@ public final class ViewerWindow {
         }
         for (List<String> atDepth : byDepth.values()) if (atDepth.size() >= 2) return atDepth;
         return byDepth.isEmpty() ? List.of() : byDepth.firstEntry().getValue();
-    }
-
-    /** The comparison grid from the cached pass: no model run. */
-    private void renderComparison() {
-        ExplainedImage ex = shown.get();
-        ModelBundle b = bundle.get();
-        if (centreTabs.getSelectionModel().getSelectedItem() != compareTab) return;
-        if (ex == null || b == null || shownImage == null || !b.hasManifest()) {
-            comparison.clear("Nothing to compare yet: CAMs need an image and a model bundle with taps.");
-            return;
-        }
-        List<ComparisonView.TileSpec> specs = new ArrayList<>();
-        if (comparison.methodsMode()) {
-            // what the tiles share (the layer, or the method) is said once, in the status bar and the figure's header
-            for (CamMethod m : CamMethods.ALL) specs.add(new ComparisonView.TileSpec(layer, m.id(), m.displayName()));
-        } else {
-            CamMethod m = method.getValue();
-            for (String l : comparison.checkedLayers()) specs.add(new ComparisonView.TileSpec(l, m.id(), l));
-        }
-        Placement p = placement.getValue();
-        HeatColorizer c = colours;
-        Image base = shownImage;
-        double a = alpha.getValue();
-        compareRenders.submit(() -> {
-            List<Image> heats = new ArrayList<>();
-            List<int[]> offsets = new ArrayList<>();
-            for (ComparisonView.TileSpec t : specs) {
-                CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
-                CamMap map = ex.cam(t.layer(), m);
-                if (map.zeroGradient()) {
-                    heats.add(null);
-                    offsets.add(null);
-                    continue;
-                }
-                PlacedMap placed = ex.placed(t.layer(), m, p);
-                int[] argb = new int[placed.width() * placed.height()];
-                c.colorize(placed.values(), argb);
-                heats.add(Swatches.argb(argb, placed.width(), placed.height()));
-                offsets.add(new int[] {placed.x(), placed.y()});
-            }
-            return new Object[] {heats, offsets};
-        }, r -> {
-            @SuppressWarnings("unchecked") List<Image> heats = (List<Image>) r[0];
-            @SuppressWarnings("unchecked") List<int[]> offsets = (List<int[]>) r[1];
-            comparison.show(base, specs, heats, offsets, a);
-            status.say(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
-                    : method.getValue().displayName() + " at " + specs.size() + " layers") + ", for \u201c"
-                    + b.labels().get(ex.pass().target()) + "\u201d (" + scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");
-            comparisonCount.set(comparisonCount.get() + 1);
-        }, e -> fail("Could not draw the comparison: " + reason(e)));
     }
 
     private void exportComparison() {
@@ -665,40 +495,6 @@ public final class ViewerWindow {
     /** Writes the comparison as a figure (see {@link Exports#figure}). */
     public void exportComparison(Path target) { exports.figure(target); }
 
-    /** What part of the image the model saw, when not all of it (empty otherwise). */
-    private static String cropNote(ExplainedImage ex) {
-        var c = ex.input().crop();
-        var img = ex.image();
-        if (c.top() < 0.5 && c.left() < 0.5 && c.height() > img.height() - 0.5 && c.width() > img.width() - 0.5) return "";
-        return String.format(Locale.ROOT, "The model saw only the outlined centre, %.0f\u00d7%.0f of %d\u00d7%d px: its "
-                + "preprocessing resizes the shorter side and crops the centre, so the rest has no heat", c.width(), c.height(), img.width(), img.height());
-    }
-
-    private record Rendered(Image image, PlacedMap placed, CamMap map, long millis) { }
-
-    /** A pass's answer before it is shown; closed (its native layers freed) if a newer one wins. */
-    private record PassShown(ExplainedImage explained, Image image) implements AutoCloseable {
-        @Override
-        public void close() { explained.close(); }
-    }
-
-    /**
-     * The image being replaced keeps its maps; its uncopied layers are freed once the renders
-     * already queued for it are done (both render threads), never on the FX thread.
-     */
-    private void releaseAfterRenders(ExplainedImage old) {
-        if (old == null) return;
-        renders.supersede();
-        end(renders);
-        compareRenders.supersede();
-        renderThread.submit(() -> compareThread.submit(old::close));
-    }
-
-    private static int[] withAlpha(int[] rgb) {
-        for (int i = 0; i < rgb.length; i++) rgb[i] |= 0xff000000;
-        return rgb;
-    }
-
     private void exportOverlay() {
         String name = exports.overlayName();
         if (name == null) {
@@ -715,7 +511,7 @@ public final class ViewerWindow {
 
     /** What is on screen, for exports. */
     private OnScreen onScreen() {
-        return new OnScreen(shown.get(), shownHeat.get(), bundle.get(), colours, alpha.getValue(), layer, method.getValue(),
+        return new OnScreen(state.shown.get(), state.heat.get(), state.bundle.get(), state.colours, alpha.getValue(), state.layer, method.getValue(),
                 placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()));
     }
 
@@ -772,16 +568,15 @@ public final class ViewerWindow {
 
     // ------------------------------------------------------------------ for tests and the app
 
-    public ReadOnlyObjectProperty<ModelBundle> bundleProperty() { return bundle; }
+    public ReadOnlyObjectProperty<ModelBundle> bundleProperty() { return state.bundle; }
 
-    public ReadOnlyObjectProperty<ExplainedImage> shownProperty() { return shown; }
+    public ReadOnlyObjectProperty<ExplainedImage> shownProperty() { return state.shown; }
 
     /** Whether the current image's picture, prediction and map are all on screen, so a verdict may be given. */
     boolean verdictReady() {
         WorkItem item = currentItem();
-        ExplainedImage ex = shown.get();
-        return item != null && ex != null && ex.file().equals(item.file) && displayComplete
-                && !status.isBusy(passes) && !status.isBusy(renders);
+        ExplainedImage ex = state.shown.get();
+        return item != null && ex != null && ex.file().equals(item.file) && pipeline.settled();
     }
 
     /** For tests: the crop outline (image pixels: x, y, width, height), null when none is drawn. */
@@ -790,13 +585,13 @@ public final class ViewerWindow {
     /** For tests: the image pane's loading text (empty when it shows an image). */
     String loadingText() { return imagePane.loadingProperty().get(); }
 
-    public ReadOnlyObjectProperty<PlacedMap> heatProperty() { return shownHeat; }
+    public ReadOnlyObjectProperty<PlacedMap> heatProperty() { return state.heat; }
 
     public ReadOnlyStringProperty messageProperty() { return status.messageProperty(); }
 
-    public ReadOnlyIntegerProperty renderCountProperty() { return renderCount; }
+    public ReadOnlyIntegerProperty renderCountProperty() { return state.renderCount; }
 
-    public String currentLayer() { return layer; }
+    public String currentLayer() { return state.layer; }
 
     ImagePane imagePane() { return imagePane; }
 
@@ -808,7 +603,7 @@ public final class ViewerWindow {
 
     void showComparison() { centreTabs.getSelectionModel().select(compareTab); }
 
-    ReadOnlyIntegerProperty comparisonCountProperty() { return comparisonCount; }
+    ReadOnlyIntegerProperty comparisonCountProperty() { return state.comparisonCount; }
 
     ReviewStore reviews() { return review.store(); }
 

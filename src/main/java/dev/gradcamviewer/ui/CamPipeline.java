@@ -1,0 +1,261 @@
+package dev.gradcamviewer.ui;
+
+import dev.gradcamviewer.app.CamEngine;
+import dev.gradcamviewer.app.ExplainedImage;
+import dev.gradcamviewer.cam.CamMap;
+import dev.gradcamviewer.cam.CamMethod;
+import dev.gradcamviewer.cam.CamMethods;
+import dev.gradcamviewer.imaging.Colormap;
+import dev.gradcamviewer.imaging.HeatColorizer;
+import dev.gradcamviewer.imaging.OverlayComposer;
+import dev.gradcamviewer.imaging.PlacedMap;
+import dev.gradcamviewer.imaging.Placement;
+import dev.gradcamviewer.model.ModelBundle;
+import dev.gradcamviewer.model.Score;
+import javafx.scene.control.Label;
+import javafx.scene.image.Image;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
+
+/**
+ * From the current image to what is on screen: one model pass per image and label (on the engine
+ * thread), the map of the chosen layer and method coloured and placed (render thread), the
+ * comparison grid (its own thread). A newer request drops an older one's answer; the FX thread only
+ * shows answers that are still current, and the image being replaced is freed once nothing needs it.
+ */
+final class CamPipeline {
+    /** The views the pipeline fills. */
+    record Views(ImagePane image, PredictionPanel prediction, ComparisonView comparison, Label notice, Label imageLabel,
+                 Label timing, BooleanSupplier compareShown) { }
+
+    private final ViewerState state;
+    private final CamEngine engine;
+    private final DisplayControls display;
+    private final Views views;
+    private final StatusLine status;
+    private final ExecutorService renderThread = LatestOnly.thread("cam-render");
+    private final ExecutorService compareThread = LatestOnly.thread("cam-compare");
+    final LatestOnly passes;
+    final LatestOnly renders = new LatestOnly(renderThread);
+    private final LatestOnly compareRenders = new LatestOnly(compareThread);
+
+    CamPipeline(ViewerState state, CamEngine engine, ExecutorService engineThread, DisplayControls display, Views views, StatusLine status) {
+        this.state = state;
+        this.engine = engine;
+        this.display = display;
+        this.views = views;
+        this.status = status;
+        this.passes = new LatestOnly(engineThread);
+    }
+
+    ExecutorService renderThread() { return renderThread; }
+
+    /** Whether the current image's picture, prediction and map are all on screen. */
+    boolean settled() {
+        return state.displayComplete && !status.isBusy(passes) && !status.isBusy(renders);
+    }
+
+    /** One model pass for the current image and label; a newer request drops this one's answer. */
+    void runPass() {
+        ModelBundle b = state.bundle.get();
+        if (b == null || state.index < 0 || state.index >= state.images.size()) return;
+        Path file = state.images.get(state.index);
+        int t = state.target;
+        Score s = display.score.getValue();
+        renders.supersede();
+        status.end(renders);
+        state.displayComplete = false;
+        ExplainedImage before = state.shown.get();
+        if (before == null || !before.file().equals(file)) {
+            views.image().showLoading("Loading " + file.getFileName() + "\u2026");
+            state.heat.set(null);
+            views.prediction().clear();
+        }
+        views.imageLabel().setText(String.format("%d / %d   %s", state.index + 1, state.images.size(), file.getFileName()));
+        status.begin(passes, "Computing " + file.getFileName() + "\u2026");
+        passes.submit(() -> {
+            ExplainedImage ex = engine.explain(b, file, t, s);
+            Image fx = Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image())), ex.image().width(), ex.image().height());
+            return new PassShown(ex, fx);
+        }, r -> {
+            status.end(passes);
+            ExplainedImage ex = r.explained();
+            release(state.shown.get());
+            state.shown.set(ex);
+            views.image().setImage(r.image(), ex.image());
+            String cropNote = cropNote(ex);
+            views.image().setCrop(ex.input().crop(), cropNote);
+            state.shownImage = r.image();
+            views.prediction().show(ex.pass().prediction(), t);
+            WorkItem item = state.work.get(ex.file());
+            if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
+            views.timing().setText("model pass " + ex.pass().millis() + " ms");
+            status.say(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel()
+                    + (ex.image().warnings().isEmpty() ? "" : " (" + String.join("; ", ex.image().warnings()) + ")")
+                    + (cropNote.isEmpty() ? "" : ". " + cropNote));
+            if (ex.image().truncated()) {
+                status.fail(ex.file().getFileName() + ": the file is truncated, part of the image is missing: its prediction and heat are not to be trusted.");
+                if (item != null) item.problem.set("truncated file");
+            }
+            render();
+            renderComparison();
+        }, e -> {
+            status.end(passes);
+            if (state.shown.get() == null || !state.shown.get().file().equals(file)) views.image().showLoading(file.getFileName() + " could not be shown");
+            status.fail("Could not explain " + file.getFileName() + ": " + ViewerWindow.reason(e));
+        });
+    }
+
+    /** Layer, method or placement changed: map and heat layer from the cached pass, no model run. */
+    void render() {
+        ExplainedImage ex = state.shown.get();
+        ModelBundle b = state.bundle.get();
+        if (ex == null || b == null) return;
+        String l = state.layer;
+        if (!b.hasManifest() || l == null || !ex.hasLayer(l)) {
+            views.image().clearHeat();
+            state.heat.set(null);
+            state.displayComplete = !status.isBusy(passes);
+            return;
+        }
+        state.displayComplete = false;
+        CamMethod m = display.method.getValue();
+        Placement p = display.placement.getValue();
+        HeatColorizer c = state.colours;
+        status.begin(renders, "Rendering " + m.displayName() + " of " + l + "\u2026");
+        renders.submit(() -> {
+            long start = System.nanoTime();
+            CamMap map = ex.cam(l, m);
+            if (map.zeroGradient()) return new Rendered(null, null, map, 0);
+            PlacedMap placed = ex.placed(l, m, p);
+            int[] argb = new int[placed.width() * placed.height()];
+            c.colorize(placed.values(), argb);
+            Image img = Swatches.argb(argb, placed.width(), placed.height());
+            return new Rendered(img, placed, map, (System.nanoTime() - start) / 1_000_000);
+        }, r -> {
+            status.end(renders);
+            if (r.map.zeroGradient()) {
+                views.image().clearHeat();
+                state.heat.set(null);
+                views.notice().setText("The model's output is saturated: the " + scoreWord()
+                        + " score has no gradient, so there is no map to show. Use the logit score.");
+                views.notice().setVisible(true);
+            } else {
+                views.notice().setVisible(!b.hasManifest());
+                views.image().setHeat(r.image, r.placed);
+                state.heat.set(r.placed);
+                StartupTiming.firstCamShown();
+            }
+            state.displayComplete = !status.isBusy(passes);
+            state.renderCount.set(state.renderCount.get() + 1);
+            views.timing().setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");
+            status.setMapText(ex.file().getFileName() + ": " + m.displayName() + " of " + l + " for \u201c"
+                    + b.labels().get(ex.pass().target()) + "\u201d (" + scoreWord() + ")"
+                    + (cropNote(ex).isEmpty() ? "" : ". " + cropNote(ex)));
+            status.showMapStatus(views.image().heatShownProperty().get());
+        }, e -> {
+            status.end(renders);
+            status.fail("Could not draw the map: " + ViewerWindow.reason(e));
+        });
+    }
+
+    /** Colormap or emphasis changed: new colours for the map, the grid and the colour bar. */
+    void recolour() {
+        state.colours = new HeatColorizer(Colormap.of(display.colormap.getValue()), display.emphasis.getValue());
+        display.colourBar.setImage(Swatches.gradient(state.colours.colormap(), state.colours.emphasis(), 256, 12));
+        render();
+        renderComparison();
+    }
+
+    /** The comparison grid from the cached pass: no model run. */
+    void renderComparison() {
+        ExplainedImage ex = state.shown.get();
+        ModelBundle b = state.bundle.get();
+        ComparisonView comparison = views.comparison();
+        if (!views.compareShown().getAsBoolean()) return;
+        if (ex == null || b == null || state.shownImage == null || !b.hasManifest()) {
+            comparison.clear("Nothing to compare yet: CAMs need an image and a model bundle with taps.");
+            return;
+        }
+        List<ComparisonView.TileSpec> specs = new ArrayList<>();
+        String layer = state.layer;
+        if (comparison.methodsMode()) {
+            // what the tiles share (the layer, or the method) is said once, in the status bar and the figure's header
+            for (CamMethod m : CamMethods.ALL) specs.add(new ComparisonView.TileSpec(layer, m.id(), m.displayName()));
+        } else {
+            CamMethod m = display.method.getValue();
+            for (String l : comparison.checkedLayers()) specs.add(new ComparisonView.TileSpec(l, m.id(), l));
+        }
+        Placement p = display.placement.getValue();
+        HeatColorizer c = state.colours;
+        Image base = state.shownImage;
+        double a = display.alpha.getValue();
+        compareRenders.submit(() -> {
+            List<Image> heats = new ArrayList<>();
+            List<int[]> offsets = new ArrayList<>();
+            for (ComparisonView.TileSpec t : specs) {
+                CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
+                if (ex.cam(t.layer(), m).zeroGradient()) {
+                    heats.add(null);
+                    offsets.add(null);
+                    continue;
+                }
+                PlacedMap placed = ex.placed(t.layer(), m, p);
+                int[] argb = new int[placed.width() * placed.height()];
+                c.colorize(placed.values(), argb);
+                heats.add(Swatches.argb(argb, placed.width(), placed.height()));
+                offsets.add(new int[] {placed.x(), placed.y()});
+            }
+            return new Grid(heats, offsets);
+        }, r -> {
+            comparison.show(base, specs, r.heats(), r.offsets(), a);
+            status.say(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
+                    : display.method.getValue().displayName() + " at " + specs.size() + " layers") + ", for \u201c"
+                    + b.labels().get(ex.pass().target()) + "\u201d (" + ViewerWindow.scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");
+            state.comparisonCount.set(state.comparisonCount.get() + 1);
+        }, e -> status.fail("Could not draw the comparison: " + ViewerWindow.reason(e)));
+    }
+
+    /**
+     * The image being replaced keeps its maps; its uncopied layers are freed once the renders
+     * already queued for it are done (both render threads), never on the FX thread.
+     */
+    void release(ExplainedImage old) {
+        if (old == null) return;
+        renders.supersede();
+        status.end(renders);
+        compareRenders.supersede();
+        renderThread.submit(() -> compareThread.submit(old::close));
+    }
+
+    /** What part of the image the model saw, when not all of it (empty otherwise). */
+    static String cropNote(ExplainedImage ex) {
+        var c = ex.input().crop();
+        var img = ex.image();
+        if (c.top() < 0.5 && c.left() < 0.5 && c.height() > img.height() - 0.5 && c.width() > img.width() - 0.5) return "";
+        return String.format(Locale.ROOT, "The model saw only the outlined centre, %.0f\u00d7%.0f of %d\u00d7%d px: its "
+                + "preprocessing resizes the shorter side and crops the centre, so the rest has no heat", c.width(), c.height(), img.width(), img.height());
+    }
+
+    private String scoreWord() { return ViewerWindow.scoreName(display.score.getValue()).toLowerCase(Locale.ROOT); }
+
+    private static int[] withAlpha(int[] rgb) {
+        for (int i = 0; i < rgb.length; i++) rgb[i] |= 0xff000000;
+        return rgb;
+    }
+
+    private record Rendered(Image image, PlacedMap placed, CamMap map, long millis) { }
+
+    private record Grid(List<Image> heats, List<int[]> offsets) { }
+
+    /** A pass's answer before it is shown; closed (its native layers freed) if a newer one wins. */
+    private record PassShown(ExplainedImage explained, Image image) implements AutoCloseable {
+        @Override
+        public void close() { explained.close(); }
+    }
+}
