@@ -81,8 +81,6 @@ public final class ViewerWindow {
     private final javafx.scene.control.TabPane centreTabs = new javafx.scene.control.TabPane();
     private final javafx.scene.control.Tab imageTab = new javafx.scene.control.Tab("Image");
     private final javafx.scene.control.Tab compareTab = new javafx.scene.control.Tab("Compare");
-    private final LatestOnly predictions = new LatestOnly(engineThread);
-    private volatile boolean predicting;
 
     private final javafx.beans.property.StringProperty theme = new javafx.beans.property.SimpleStringProperty();
     private final StatusLine status;
@@ -98,6 +96,7 @@ public final class ViewerWindow {
     private final ComboBox<Placement> placement;
     private final Exports exports;
     private final ReviewController review;
+    private final WorklistController worklistControl;
 
     public ViewerWindow(Stage stage, CamEngine engine, ViewerSettings settings) {
         this.stage = stage;
@@ -117,6 +116,7 @@ public final class ViewerWindow {
         this.exports = new Exports(pipeline.renderThread(), status, this::onScreen);
         this.review = new ReviewController(stage, worklist, status,
                 new ReviewController.Window(this::currentItem, state.work::values, this::verdictReady, this::onScreen, this::showItem));
+        this.worklistControl = new WorklistController(state, worklist, review, engine, engineThread, status, this::runPass);
         theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
         build();
     }
@@ -172,20 +172,6 @@ public final class ViewerWindow {
         split.setDividerPositions(settings.getDouble("divider0", 0.22), settings.getDouble("divider1", 0.74));
         SplitPane.setResizableWithParent(rightScroll, false);
         SplitPane.setResizableWithParent(worklist, false);
-        worklist.setOnChosen(item -> {
-            int i = state.images.indexOf(item.file);
-            if (i >= 0 && i != state.index) {
-                state.index = i;
-                runPass();
-            }
-        });
-        worklist.setOnCancel(() -> {
-            predicting = false;
-            predictions.supersede();
-            worklist.setProgress(0, false);
-            status.say("Predictions for the worklist cancelled");
-        });
-
         status.say("Ready");
         zoomLabel.textProperty().bind(imagePane.zoomProperty().multiply(100).asString("zoom %.0f %%"));
         pointerLabel.textProperty().bind(imagePane.pointerProperty());
@@ -324,12 +310,8 @@ public final class ViewerWindow {
             notice.setVisible(!b.hasManifest());
             notice.setText(b.hasManifest() ? "" : "This model has no Grad-CAM manifest: it predicts, but CAMs need a bundle made by models/tools/export_model.py.");
             status.say("Model " + b.name() + " loaded");
-            for (WorkItem item : worklist.items()) {
-                item.prediction.set(null);
-                if (!item.problem.get().equals("changed since its review")) item.problem.set("");
-            }
             runPass();
-            startPredictions();
+            worklistControl.modelChanged();
         }, e -> {
             end(modelLoads);
             fail("Could not open the model " + path.getFileName() + ": " + reason(e)
@@ -351,66 +333,11 @@ public final class ViewerWindow {
         if (!refused.isEmpty()) fail("Not an image or model: " + String.join(", ", refused) + " (PNG, JPEG, TIFF, BMP, or a .pt model bundle)");
         if (!models.isEmpty()) loadModel(models.get(0));
         if (candidates.isEmpty()) return;
-        List<Path> found = ImageFiles.expand(candidates);
-        if (found.isEmpty()) {
-            fail("No images found in " + candidates.get(0).getFileName());
-            return;
-        }
-        Path first = candidates.get(0);
-        Path folder = Files.isDirectory(first) ? first : first.toAbsolutePath().getParent();
+        Path folder = worklistControl.open(candidates);
         if (folder != null) settings.put("lastFolder", folder.toAbsolutePath().toString());
-        review.open(folder);
-        state.images.clear();
-        state.work.clear();
-        List<WorkItem> items = new ArrayList<>();
-        for (Path f : found) {
-            WorkItem item = new WorkItem(f, ReviewController.key(folder, f));
-            review.restore(item);
-            state.work.put(f, item);
-            items.add(item);
-        }
-        worklist.setItems(items);
-        state.images.addAll(worklist.shown().stream().map(i -> i.file).toList());
-        state.index = 0;
-        worklist.select(state.work.get(state.images.get(0)));
-        runPass();
-        startPredictions();
     }
 
     // ------------------------------------------------------------------ review
-
-    /** Predictions for the whole worklist, one image at a time so that the shown image's pass goes first. */
-    private void startPredictions() {
-        predicting = true;
-        predictNext();
-    }
-
-    private void predictNext() {
-        ModelBundle b = state.bundle.get();
-        List<WorkItem> todo = worklist.items().stream().filter(i -> i.prediction.get() == null && i.problem.get().isEmpty()).toList();
-        int total = worklist.items().size();
-        worklist.setProgress(total == 0 ? 1 : (double) (total - todo.size()) / total, predicting && !todo.isEmpty());
-        if (!predicting || b == null || todo.isEmpty()) {
-            predicting = false;
-            return;
-        }
-        WorkItem next = todo.get(0);
-        predictions.submit(() -> {
-            next.sha256 = dev.gradcamviewer.review.FileDigest.sha256(next.file);
-            dev.gradcamviewer.imaging.DecodedImage img = ImageDecoder.decode(next.file);
-            int[] dims = new int[2];
-            int[] thumb = dev.gradcamviewer.imaging.Thumbnails.argb(img, 48, dims);
-            return new Object[] {engine.predict(b, img), Swatches.argb(thumb, dims[0], dims[1])};
-        }, r -> {
-            next.thumbnail.set((Image) r[1]);
-            next.prediction.set((Prediction) r[0]);
-            review.checkUnchanged(next);
-            predictNext();
-        }, e -> {
-            next.problem.set(reason(e));
-            predictNext();
-        });
-    }
 
     /** Records the verdict for the shown image (see {@link ReviewController#giveVerdict}). */
     public void giveVerdict(Verdict verdict) { review.giveVerdict(verdict); }
@@ -422,28 +349,14 @@ public final class ViewerWindow {
 
     private WorkItem currentItem() { return state.currentItem(); }
 
-    private void showItem(WorkItem item) {
-        int i = state.images.indexOf(item.file);
-        if (i < 0) return;
-        state.index = i;
-        worklist.select(item);
-        runPass();
-    }
+    private void showItem(WorkItem item) { worklistControl.show(item); }
 
     private java.util.Optional<File> lastFolder() {
         String f = settings.get("lastFolder", null);
         return f == null ? java.util.Optional.empty() : java.util.Optional.of(new File(f)).filter(File::isDirectory);
     }
 
-    private void step(int delta) {
-        if (state.images.isEmpty()) return;
-        List<WorkItem> order = worklist.shown();
-        WorkItem current = currentItem();
-        int at = current == null ? -1 : order.indexOf(current);
-        int next = Math.max(0, Math.min(order.size() - 1, at + delta));
-        if (order.isEmpty() || next == at) return;
-        showItem(order.get(next));
-    }
+    private void step(int delta) { worklistControl.step(delta); }
 
     private void dragOver(DragEvent e) {
         if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY_OR_MOVE);
