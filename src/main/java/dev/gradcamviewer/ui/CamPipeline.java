@@ -107,7 +107,7 @@ final class CamPipeline {
         }, e -> {
             status.end(passes);
             if (state.shown.get() == null || !state.shown.get().file().equals(file)) views.image().showLoading(file.getFileName() + " could not be shown");
-            status.fail("Could not explain " + file.getFileName() + ": " + ViewerWindow.reason(e));
+            status.fail("Could not explain " + file.getFileName() + ": " + UiText.reason(e));
         });
     }
 
@@ -160,7 +160,7 @@ final class CamPipeline {
             status.showMapStatus(views.image().heatShownProperty().get());
         }, e -> {
             status.end(renders);
-            status.fail("Could not draw the map: " + ViewerWindow.reason(e));
+            status.fail("Could not draw the map: " + UiText.reason(e));
         });
     }
 
@@ -216,9 +216,9 @@ final class CamPipeline {
             comparison.show(base, specs, r.heats(), r.offsets(), a);
             status.say(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
                     : display.method.getValue().displayName() + " at " + specs.size() + " layers") + ", for \u201c"
-                    + b.labels().get(ex.pass().target()) + "\u201d (" + ViewerWindow.scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");
+                    + b.labels().get(ex.pass().target()) + "\u201d (" + UiText.scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");
             state.comparisonCount.set(state.comparisonCount.get() + 1);
-        }, e -> status.fail("Could not draw the comparison: " + ViewerWindow.reason(e)));
+        }, e -> status.fail("Could not draw the comparison: " + UiText.reason(e)));
     }
 
     /**
@@ -242,7 +242,7 @@ final class CamPipeline {
                 + "preprocessing resizes the shorter side and crops the centre, so the rest has no heat", c.width(), c.height(), img.width(), img.height());
     }
 
-    private String scoreWord() { return ViewerWindow.scoreName(display.score.getValue()).toLowerCase(Locale.ROOT); }
+    private String scoreWord() { return UiText.scoreName(display.score.getValue()).toLowerCase(Locale.ROOT); }
 
     private static int[] withAlpha(int[] rgb) {
         for (int i = 0; i < rgb.length; i++) rgb[i] |= 0xff000000;

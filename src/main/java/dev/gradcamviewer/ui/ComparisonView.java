@@ -12,7 +12,6 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.TilePane;
@@ -95,6 +94,18 @@ final class ComparisonView extends BorderPane {
         });
         layers.getCheckModel().getCheckedItems().addListener((javafx.collections.ListChangeListener<String>) c -> changed());
         blocks.setOnAction(e -> checkLayers(blockLayers));
+    }
+
+    /** Blocks: tapped layers with children, at the shallowest depth where there are two or more. */
+    static List<String> blockLayers(dev.gradcamviewer.model.ModelBundle b) {
+        java.util.TreeMap<Integer, List<String>> byDepth = new java.util.TreeMap<>();
+        for (var n : b.tree().layers()) {
+            if (n.isTapped() && !n.children().isEmpty()) {
+                byDepth.computeIfAbsent((int) n.path().chars().filter(c -> c == '.').count(), k -> new ArrayList<>()).add(n.path());
+            }
+        }
+        for (List<String> atDepth : byDepth.values()) if (atDepth.size() >= 2) return atDepth;
+        return byDepth.isEmpty() ? List.of() : byDepth.firstEntry().getValue();
     }
 
     void setOnTileChosen(Consumer<TileSpec> c) { onTileChosen = c; }

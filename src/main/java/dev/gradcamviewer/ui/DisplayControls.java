@@ -62,10 +62,10 @@ final class DisplayControls {
                 + "1 colours it as computed; 2 (the default) quietens the weak evidence so that the strongest stands out;\n"
                 + "below 1 brings weak evidence up. It changes the colours only, never the map or the model."));
 
-        choices(score, "score", List.of(Score.values()), Score.LOGIT, ViewerWindow::scoreName,
+        choices(score, "score", List.of(Score.values()), Score.LOGIT, UiText::scoreName,
                 "Logit: the score before the sigmoid/softmax; it keeps a gradient when the model is sure.\n"
                         + "Probability: the output itself, as the article does; a sure model's output has no gradient.");
-        choices(placement, "placement", List.of(Placement.values()), Placement.RECEPTIVE_FIELD, ViewerWindow::placementName,
+        choices(placement, "placement", List.of(Placement.values()), Placement.RECEPTIVE_FIELD, UiText::placementName,
                 "Receptive field: each cell on the centre of the pixels it sees.\n"
                         + "Resize: half-pixel resizing, as the article and other tools do (half a stride down and right).");
         choices(method, "method", CamMethods.ALL, CamMethods.byName(settings.get("method", "gradcam")).orElse(CamMethods.ALL.get(0)),

@@ -77,7 +77,7 @@ final class Exports {
             try {
                 use.accept(OverlayComposer.compose(s.shown().image(), s.heat(), s.colours(), s.alpha()));
             } catch (Exception e) {
-                Platform.runLater(() -> status.fail(failure + ViewerWindow.reason(e)));
+                Platform.runLater(() -> status.fail(failure + UiText.reason(e)));
             }
         });
     }
@@ -105,7 +105,7 @@ final class Exports {
                 AtomicFile.write(target, o -> ImageIO.write(img, "png", o));
                 Platform.runLater(() -> status.say("Exported " + target.getFileName()));
             } catch (Exception e) {
-                Platform.runLater(() -> status.fail("Could not export the figure: " + ViewerWindow.reason(e)));
+                Platform.runLater(() -> status.fail("Could not export the figure: " + UiText.reason(e)));
             }
         });
     }
@@ -122,7 +122,7 @@ final class Exports {
         return List.of(s.shown().file().getFileName() + " \u2014 " + s.bundle().name(),
                 "Prediction: " + pred.predictedLabel() + " (" + probs + ")",
                 "Explained: \u201c" + s.bundle().labels().get(pass.target()) + "\u201d, "
-                        + ViewerWindow.scoreName(pass.score()).toLowerCase(Locale.ROOT) + " score; placement " + s.placement().id()
+                        + UiText.scoreName(pass.score()).toLowerCase(Locale.ROOT) + " score; placement " + s.placement().id()
                         + (s.methodsMode() ? "; layer " + s.layer() : "; method " + s.method().displayName()));
     }
 }

@@ -142,7 +142,7 @@ final class ReviewController {
             ReviewCsv.write(reviews.entries(), target);
             status.say("Exported " + reviews.entries().size() + " verdicts to " + target.getFileName());
         } catch (java.io.IOException e) {
-            status.fail("Could not export the verdicts: " + ViewerWindow.reason(e));
+            status.fail("Could not export the verdicts: " + UiText.reason(e));
         }
     }
 
@@ -157,7 +157,7 @@ final class ReviewController {
                 status.inform(String.join("\n", notices));
             }
         } catch (Exception e) {
-            status.fail("The " + what + " was not saved: " + ViewerWindow.reason(e));
+            status.fail("The " + what + " was not saved: " + UiText.reason(e));
             return false;
         }
         item.verdict.set(verdict);

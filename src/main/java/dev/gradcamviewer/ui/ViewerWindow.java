@@ -2,28 +2,21 @@ package dev.gradcamviewer.ui;
 
 import dev.gradcamviewer.app.CamEngine;
 import dev.gradcamviewer.app.ExplainedImage;
-import dev.gradcamviewer.app.ImageFiles;
-import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.ImageDecoder;
-import dev.gradcamviewer.imaging.OverlayComposer;
 import dev.gradcamviewer.imaging.PlacedMap;
 import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.model.ModelBundle;
-import dev.gradcamviewer.model.Prediction;
 import dev.gradcamviewer.model.Score;
 import dev.gradcamviewer.review.ReviewStore;
 import dev.gradcamviewer.review.Verdict;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
-import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
@@ -32,15 +25,11 @@ import javafx.scene.control.MenuBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TitledPane;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.DragEvent;
-import javafx.scene.input.KeyCode;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 
@@ -125,36 +114,8 @@ public final class ViewerWindow {
 
     private void build() {
         imagePane.alphaProperty().bind(alpha.valueProperty());
-        notice.setWrapText(true);
-        notice.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
-        notice.setId("notice");
-        notice.getStyleClass().add("warning-text");
-        notice.managedProperty().bind(notice.visibleProperty());
-        notice.setVisible(false);
-
-        VBox right = new VBox(8,
-                new TitledPane("Model", modelPanel),
-                new TitledPane("Prediction", predictionPanel),
-                notice,
-                DisplayControls.titled("Layer", layerPicker),
-                new TitledPane("Display", display.panel()));
-        right.setPadding(new Insets(6));
-        VBox.setVgrow(right.getChildren().get(3), Priority.ALWAYS);
-        ScrollPane rightScroll = new ScrollPane(right);
-        rightScroll.setFitToWidth(true);
-        rightScroll.setFitToHeight(true);
-        rightScroll.setMinWidth(300);
-
-        BorderPane centre = new BorderPane(imagePane);
-        imageLabel.setPadding(new Insets(2, 6, 2, 6));
-        imageLabel.setId("image-label");
-        centre.setTop(ImageToolbar.bar(imagePane, imageLabel));
-        imageTab.setContent(centre);
-        compareTab.setContent(comparison);
-        imageTab.setClosable(false);
-        compareTab.setClosable(false);
-        compareTab.setId("compare-tab");
-        centreTabs.getTabs().setAll(imageTab, compareTab);
+        ScrollPane rightScroll = ViewerLayout.rightPanel(modelPanel, predictionPanel, notice, layerPicker, display);
+        ViewerLayout.tabs(centreTabs, imageTab, compareTab, imagePane, imageLabel, comparison);
         centreTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b == compareTab) renderComparison();
         });
@@ -180,50 +141,18 @@ public final class ViewerWindow {
         root.setTop(menus());
         root.setBottom(status.node());
         root.setId("viewer-root");
-        Scene scene = new Scene(root, settings.getDouble("width", 1280), settings.getDouble("height", 860));
+        Scene scene = ViewerLayout.scene(stage, settings, root, TITLE);
         ViewerMenus.applyTheme(scene, theme.get());
         theme.addListener((o, a, b) -> {
             ViewerMenus.applyTheme(scene, b);
             settings.put("theme", b);
         });
-        stage.setScene(scene);
-        stage.setTitle(TITLE);
-        for (int size : new int[] {32, 64, 128, 256}) {
-            var icon = ViewerWindow.class.getResourceAsStream("gradcam-viewer-" + size + ".png");
-            if (icon != null) stage.getIcons().add(new Image(icon));
-        }
-        double x = settings.getDouble("x", Double.NaN);
-        double y = settings.getDouble("y", Double.NaN);
-        if (!Double.isNaN(x) && !Double.isNaN(y)) {
-            stage.setX(x);
-            stage.setY(y);
-        }
-
         scene.setOnDragOver(this::dragOver);
         scene.setOnDragDropped(this::dropped);
-        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
-            boolean typing = scene.getFocusOwner() instanceof javafx.scene.control.TextInputControl;
-            if (e.getCode() == KeyCode.PAGE_DOWN) step(1);
-            else if (e.getCode() == KeyCode.PAGE_UP) step(-1);
-            else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT1 || e.getCode() == KeyCode.NUMPAD1)) giveVerdict(Verdict.AGREE);
-            else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT2 || e.getCode() == KeyCode.NUMPAD2)) giveVerdict(Verdict.DISAGREE);
-            else if (!typing && !e.isShortcutDown() && (e.getCode() == KeyCode.DIGIT3 || e.getCode() == KeyCode.NUMPAD3)) giveVerdict(Verdict.UNSURE);
-            else if (!typing && e.getCode() == KeyCode.N && !e.isShortcutDown()) review.editNote();
-            else if ((e.getCode() == KeyCode.RIGHT || e.getCode() == KeyCode.LEFT) && imagePane.isFocused()) step(e.getCode() == KeyCode.RIGHT ? 1 : -1);
-            // the image's keys work wherever the focus is (a click on a tab or a panel keeps it), except while typing
-            else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.F) {
-                if (centreTabs.getSelectionModel().getSelectedItem() == compareTab) comparison.fitAll();
-                else imagePane.fit();
-            }
-            else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.Z) imagePane.oneToOne();
-            else if (!typing && !e.isShortcutDown() && e.getCode() == KeyCode.H) imagePane.toggleHeat();
-            else if (!typing && e.getCode() == KeyCode.SPACE) imagePane.holdHeatHidden(true);
-            else return;
-            e.consume();
-        });
-        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_RELEASED, e -> {
-            if (e.getCode() == KeyCode.SPACE) imagePane.holdHeatHidden(false);
-        });
+        ViewerKeys.install(scene, imagePane, new ViewerKeys.Actions(this::step, this::giveVerdict, review::editNote, () -> {
+            if (centreTabs.getSelectionModel().getSelectedItem() == compareTab) comparison.fitAll();
+            else imagePane.fit();
+        }, imagePane::oneToOne, imagePane::toggleHeat, imagePane::holdHeatHidden));
 
         imagePane.heatShownProperty().addListener((o, was, now) -> showMapStatus());
         layerPicker.setOnLayerChosen(path -> {
@@ -294,9 +223,9 @@ public final class ViewerWindow {
     }
 
     public void loadModel(Path path) {
-        begin(modelLoads, "Loading model " + path.getFileName() + "…");
+        status.begin(modelLoads, "Loading model " + path.getFileName() + "…");
         modelLoads.submit(() -> engine.open(path), b -> {
-            end(modelLoads);
+            status.end(modelLoads);
             ModelBundle old = state.bundle.get();
             state.bundle.set(b);
             if (old != null) engineThread.submit(old::close);
@@ -305,7 +234,7 @@ public final class ViewerWindow {
             state.target = -1;
             state.layer = b.manifest().defaultLayer();
             layerPicker.show(b.tree(), state.layer);
-            comparison.setLayers(b.tapNames(), blockLayers(b));
+            comparison.setLayers(b.tapNames(), ComparisonView.blockLayers(b));
             settings.put("model", path.toAbsolutePath().toString());
             notice.setVisible(!b.hasManifest());
             notice.setText(b.hasManifest() ? "" : "This model has no Grad-CAM manifest: it predicts, but CAMs need a bundle made by models/tools/export_model.py.");
@@ -313,8 +242,8 @@ public final class ViewerWindow {
             runPass();
             worklistControl.modelChanged();
         }, e -> {
-            end(modelLoads);
-            fail("Could not open the model " + path.getFileName() + ": " + reason(e)
+            status.end(modelLoads);
+            status.fail("Could not open the model " + path.getFileName() + ": " + UiText.reason(e)
                     + (state.bundle.get() != null ? ". The previous model stays." : ""));
         });
     }
@@ -330,7 +259,7 @@ public final class ViewerWindow {
             else if (Files.isDirectory(p) || ImageDecoder.looksLikeImage(p)) candidates.add(p);
             else refused.add(p.getFileName() == null ? p.toString() : p.getFileName().toString());
         }
-        if (!refused.isEmpty()) fail("Not an image or model: " + String.join(", ", refused) + " (PNG, JPEG, TIFF, BMP, or a .pt model bundle)");
+        if (!refused.isEmpty()) status.fail("Not an image or model: " + String.join(", ", refused) + " (PNG, JPEG, TIFF, BMP, or a .pt model bundle)");
         if (!models.isEmpty()) loadModel(models.get(0));
         if (candidates.isEmpty()) return;
         Path folder = worklistControl.open(candidates);
@@ -380,18 +309,6 @@ public final class ViewerWindow {
 
     private void renderComparison() { pipeline.renderComparison(); }
 
-    /** Blocks: tapped layers with children, at the shallowest depth where there are two or more. */
-    static List<String> blockLayers(ModelBundle b) {
-        java.util.TreeMap<Integer, List<String>> byDepth = new java.util.TreeMap<>();
-        for (var n : b.tree().layers()) {
-            if (n.isTapped() && !n.children().isEmpty()) {
-                byDepth.computeIfAbsent((int) n.path().chars().filter(c -> c == '.').count(), k -> new ArrayList<>()).add(n.path());
-            }
-        }
-        for (List<String> atDepth : byDepth.values()) if (atDepth.size() >= 2) return atDepth;
-        return byDepth.isEmpty() ? List.of() : byDepth.firstEntry().getValue();
-    }
-
     private void exportComparison() {
         chooseSaveFile("Export the comparison as a PNG figure", "comparison.png").ifPresent(this::exportComparison);
     }
@@ -411,7 +328,7 @@ public final class ViewerWindow {
     private void exportOverlay() {
         String name = exports.overlayName();
         if (name == null) {
-            fail("There is no overlay to export yet.");
+            status.fail("There is no overlay to export yet.");
             return;
         }
         chooseSaveFile("Export overlay as PNG", name).ifPresent(this::exportOverlay);
@@ -436,26 +353,10 @@ public final class ViewerWindow {
     /** For tests: whether the status bar shows work under way. */
     boolean busy() { return status.anyBusy(); }
 
-    private void begin(LatestOnly channel, String what) { status.begin(channel, what); }
-
-    private void end(LatestOnly channel) { status.end(channel); }
-
-    private void fail(String text) { status.fail(text); }
-
-    private void inform(String text) { status.inform(text); }
-
     private void showMapStatus() { status.showMapStatus(imagePane.heatShownProperty().get()); }
 
     /** Tells the user something that is not a failure (status bar and a notification). */
-    void tell(String text) { inform(text); }
-
-    static String reason(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) t = t.getCause();
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
+    void tell(String text) { status.inform(text); }
 
     private void saveSettings() {
         settings.putDouble("width", stage.getWidth());
@@ -469,14 +370,6 @@ public final class ViewerWindow {
         }
         display.save(settings);
         settings.flush();
-    }
-
-    static String scoreName(Score s) {
-        return s == Score.LOGIT ? "Logit" : "Probability (article)";
-    }
-
-    static String placementName(Placement p) {
-        return p == Placement.RECEPTIVE_FIELD ? "Receptive field" : "Resize (article)";
     }
 
     // ------------------------------------------------------------------ for tests and the app

@@ -141,7 +141,7 @@ final class WorklistController {
             review.checkUnchanged(next);
             predictNext();
         }, e -> {
-            next.problem.set(ViewerWindow.reason(e));
+            next.problem.set(UiText.reason(e));
             predictNext();
         });
     }
