@@ -2,15 +2,10 @@ package dev.gradcamviewer.ui;
 
 import dev.gradcamviewer.app.CamEngine;
 import dev.gradcamviewer.app.ExplainedImage;
-import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
-import dev.gradcamviewer.imaging.Colormap;
-import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.ImageDecoder;
 import dev.gradcamviewer.imaging.PlacedMap;
-import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.model.ModelBundle;
-import dev.gradcamviewer.model.Score;
 import dev.gradcamviewer.review.ReviewStore;
 import dev.gradcamviewer.review.Verdict;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -19,14 +14,11 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.Slider;
 import javafx.scene.control.SplitPane;
 import javafx.scene.image.Image;
-import javafx.scene.image.ImageView;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -53,7 +45,6 @@ public final class ViewerWindow {
     private final CamEngine engine;
     private final ViewerSettings settings;
     private final ExecutorService engineThread = LatestOnly.thread("cam-engine");
-    private final LatestOnly modelLoads = new LatestOnly(engineThread);
 
     private final ImagePane imagePane = new ImagePane();
     private final ModelPanel modelPanel = new ModelPanel();
@@ -76,16 +67,10 @@ public final class ViewerWindow {
     private final ViewerState state = new ViewerState();
     private final CamPipeline pipeline;
     private final DisplayControls display;
-    private final ComboBox<CamMethod> method;
-    private final Slider alpha;
-    private final ComboBox<String> colormap;
-    private final Slider emphasis;
-    private final ImageView colourBar;
-    private final ComboBox<Score> score;
-    private final ComboBox<Placement> placement;
     private final Exports exports;
     private final ReviewController review;
     private final WorklistController worklistControl;
+    private final ModelController models;
 
     public ViewerWindow(Stage stage, CamEngine engine, ViewerSettings settings) {
         this.stage = stage;
@@ -93,19 +78,17 @@ public final class ViewerWindow {
         this.settings = settings;
         this.status = new StatusLine(stage, TITLE, zoomLabel, pointerLabel, timingLabel);
         this.display = new DisplayControls(settings);
-        this.method = display.method;
-        this.alpha = display.alpha;
-        this.colormap = display.colormap;
-        this.emphasis = display.emphasis;
-        this.colourBar = display.colourBar;
-        this.score = display.score;
-        this.placement = display.placement;
         this.pipeline = new CamPipeline(state, engine, engineThread, display, new CamPipeline.Views(imagePane, predictionPanel,
                 comparison, notice, imageLabel, timingLabel, () -> centreTabs.getSelectionModel().getSelectedItem() == compareTab), status);
         this.exports = new Exports(pipeline.renderThread(), status, this::onScreen);
         this.review = new ReviewController(stage, worklist, status,
                 new ReviewController.Window(this::currentItem, state.work::values, this::verdictReady, this::onScreen, this::showItem));
         this.worklistControl = new WorklistController(state, worklist, review, engine, engineThread, status, this::runPass);
+        this.models = new ModelController(state, engine, engineThread, new ModelController.Views(modelPanel, predictionPanel, layerPicker,
+                comparison, notice), status, settings, () -> {
+                    runPass();
+                    worklistControl.modelChanged();
+                });
         theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
         build();
     }
@@ -113,7 +96,7 @@ public final class ViewerWindow {
     // ------------------------------------------------------------------ layout
 
     private void build() {
-        imagePane.alphaProperty().bind(alpha.valueProperty());
+        imagePane.alphaProperty().bind(display.alpha.valueProperty());
         ScrollPane rightScroll = ViewerLayout.rightPanel(modelPanel, predictionPanel, notice, layerPicker, display);
         ViewerLayout.tabs(centreTabs, imageTab, compareTab, imagePane, imageLabel, comparison);
         centreTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
@@ -121,7 +104,7 @@ public final class ViewerWindow {
         });
         comparison.setOnChange(this::renderComparison);
         comparison.setOnTileChosen(t -> {
-            CamMethods.byName(t.methodId()).ifPresent(method::setValue);
+            CamMethods.byName(t.methodId()).ifPresent(display.method::setValue);
             state.layer = t.layer();
             layerPicker.select(t.layer());
             centreTabs.getSelectionModel().select(imageTab);
@@ -165,26 +148,25 @@ public final class ViewerWindow {
             state.target = t;
             runPass();
         });
-        method.valueProperty().addListener((o, a, b) -> {
+        display.method.valueProperty().addListener((o, a, b) -> {
             render();
             renderComparison();
         });
-        placement.valueProperty().addListener((o, a, b) -> {
+        display.placement.valueProperty().addListener((o, a, b) -> {
             render();
             renderComparison();
         });
-        colormap.valueProperty().addListener((o, a, b) -> recolour());
-        emphasis.valueProperty().addListener((o, a, b) -> {
-            if (!emphasis.isValueChanging()) recolour();
+        display.colormap.valueProperty().addListener((o, a, b) -> recolour());
+        display.emphasis.valueProperty().addListener((o, a, b) -> {
+            if (!display.emphasis.isValueChanging()) recolour();
         });
-        emphasis.valueChangingProperty().addListener((o, a, changing) -> {
+        display.emphasis.valueChangingProperty().addListener((o, a, changing) -> {
             if (!changing) recolour();
         });
-        score.valueProperty().addListener((o, a, b) -> runPass());
+        display.score.valueProperty().addListener((o, a, b) -> runPass());
         stage.setOnCloseRequest(e -> saveSettings());
-        stage.setOnHidden(e -> releaseModel());
-        state.colours = new HeatColorizer(Colormap.of(colormap.getValue()), emphasis.getValue());
-        colourBar.setImage(Swatches.gradient(state.colours.colormap(), state.colours.emphasis(), 256, 12));
+        stage.setOnHidden(e -> models.release());
+        pipeline.recolour();
     }
 
     /** A combo box of named values with an id, a first value and an optional explanation on hover. */
@@ -216,37 +198,7 @@ public final class ViewerWindow {
         if (initialImages != null && !initialImages.isEmpty()) openPaths(initialImages);
     }
 
-    /** Frees the model once the work queued for it is done (the window is gone). */
-    private void releaseModel() {
-        ModelBundle b = state.bundle.get();
-        if (b != null) engineThread.submit(b::close);
-    }
-
-    public void loadModel(Path path) {
-        status.begin(modelLoads, "Loading model " + path.getFileName() + "…");
-        modelLoads.submit(() -> engine.open(path), b -> {
-            status.end(modelLoads);
-            ModelBundle old = state.bundle.get();
-            state.bundle.set(b);
-            if (old != null) engineThread.submit(old::close);
-            modelPanel.show(b);
-            predictionPanel.setLabels(b.labels());
-            state.target = -1;
-            state.layer = b.manifest().defaultLayer();
-            layerPicker.show(b.tree(), state.layer);
-            comparison.setLayers(b.tapNames(), ComparisonView.blockLayers(b));
-            settings.put("model", path.toAbsolutePath().toString());
-            notice.setVisible(!b.hasManifest());
-            notice.setText(b.hasManifest() ? "" : "This model has no Grad-CAM manifest: it predicts, but CAMs need a bundle made by models/tools/export_model.py.");
-            status.say("Model " + b.name() + " loaded");
-            runPass();
-            worklistControl.modelChanged();
-        }, e -> {
-            status.end(modelLoads);
-            status.fail("Could not open the model " + path.getFileName() + ": " + UiText.reason(e)
-                    + (state.bundle.get() != null ? ". The previous model stays." : ""));
-        });
-    }
+    public void loadModel(Path path) { models.load(path); }
 
     /** Files and folders: images become the list to step through; a .pt file loads as the model. */
     public void openPaths(List<Path> paths) {
@@ -341,8 +293,8 @@ public final class ViewerWindow {
 
     /** What is on screen, for exports. */
     private OnScreen onScreen() {
-        return new OnScreen(state.shown.get(), state.heat.get(), state.bundle.get(), state.colours, alpha.getValue(), state.layer, method.getValue(),
-                placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()));
+        return new OnScreen(state.shown.get(), state.heat.get(), state.bundle.get(), state.colours, display.alpha.getValue(), state.layer, display.method.getValue(),
+                display.placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()));
     }
 
     // ------------------------------------------------------------------ status
