@@ -34,9 +34,20 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The viewer's window: image pane in the centre, model / prediction / layer / display controls on
- * the right, a status bar below. All model work goes through one engine thread and all pixel work
- * through one render thread; the FX thread only shows answers that are still current.
+ * The viewer's window: the worklist on the left, the Image and Compare tabs in the centre, model /
+ * prediction / layer / display panels on the right, a status bar below. This class puts the parts
+ * together and wires them; what they do lives in them:
+ * <ul>
+ * <li>{@link ViewerState}: the state they share (model, worklist, current image, layer, label, what is on screen);</li>
+ * <li>{@link ModelController}: opening a model; {@link WorklistController}: opening images, stepping, background predictions;</li>
+ * <li>{@link CamPipeline}: the model pass, the map and the comparison grid, each on its own thread;</li>
+ * <li>{@link ReviewController}: verdicts and notes; {@link Exports}: overlay and figure;</li>
+ * <li>views: {@link ImagePane}, {@link ComparisonView}, {@link LayerPicker}, {@link DisplayControls},
+ *     {@link PredictionPanel}, {@link WorklistPanel}, {@link StatusLine}, laid out by {@link ViewerLayout};
+ *     {@link ViewerMenus} and {@link ViewerKeys} for menus and keys.</li>
+ * </ul>
+ * All model work goes through one engine thread and all pixel work through render threads; the FX
+ * thread only shows answers that are still current.
  */
 public final class ViewerWindow {
     private static final String TITLE = "Grad-CAM Viewer";
