@@ -154,9 +154,10 @@ final class CamPipeline {
             state.displayComplete = !status.isBusy(passes);
             state.renderCount.set(state.renderCount.get() + 1);
             views.timing().setText("model pass " + ex.pass().millis() + " ms, map " + r.millis + " ms");
+            String cropNote = cropNote(ex);
             status.setMapText(ex.file().getFileName() + ": " + m.displayName() + " of " + l + " for \u201c"
                     + b.labels().get(ex.pass().target()) + "\u201d (" + scoreWord() + ")"
-                    + (cropNote(ex).isEmpty() ? "" : ". " + cropNote(ex)));
+                    + (cropNote.isEmpty() ? "" : ". " + cropNote));
             status.showMapStatus(views.image().heatShownProperty().get());
         }, e -> {
             status.end(renders);

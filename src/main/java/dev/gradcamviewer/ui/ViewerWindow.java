@@ -93,11 +93,11 @@ public final class ViewerWindow {
                 comparison, notice, imageLabel, timingLabel, () -> centreTabs.getSelectionModel().getSelectedItem() == compareTab), status);
         this.exports = new Exports(pipeline.renderThread(), status, this::onScreen);
         this.review = new ReviewController(stage, worklist, status,
-                new ReviewController.Window(this::currentItem, state.work::values, this::verdictReady, this::onScreen, this::showItem));
-        this.worklistControl = new WorklistController(state, worklist, review, engine, engineThread, status, this::runPass);
+                new ReviewController.Window(state::currentItem, state.work::values, this::verdictReady, this::onScreen, this::showItem));
+        this.worklistControl = new WorklistController(state, worklist, review, engine, engineThread, status, pipeline::runPass);
         this.models = new ModelController(state, engine, engineThread, new ModelController.Views(modelPanel, predictionPanel, layerPicker,
                 comparison, notice), status, settings, () -> {
-                    runPass();
+                    pipeline.runPass();
                     worklistControl.modelChanged();
                 });
         theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
@@ -111,15 +111,15 @@ public final class ViewerWindow {
         ScrollPane rightScroll = ViewerLayout.rightPanel(modelPanel, predictionPanel, notice, layerPicker, display);
         ViewerLayout.tabs(centreTabs, imageTab, compareTab, imagePane, imageLabel, comparison);
         centreTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-            if (b == compareTab) renderComparison();
+            if (b == compareTab) pipeline.renderComparison();
         });
-        comparison.setOnChange(this::renderComparison);
+        comparison.setOnChange(pipeline::renderComparison);
         comparison.setOnTileChosen(t -> {
             CamMethods.byName(t.methodId()).ifPresent(display.method::setValue);
             state.layer = t.layer();
             layerPicker.select(t.layer());
             centreTabs.getSelectionModel().select(imageTab);
-            render();
+            pipeline.render();
         });
         comparison.setOnExport(this::exportComparison);
         split.getItems().setAll(worklist, centreTabs, rightScroll);
@@ -143,7 +143,7 @@ public final class ViewerWindow {
         });
         scene.setOnDragOver(this::dragOver);
         scene.setOnDragDropped(this::dropped);
-        ViewerKeys.install(scene, imagePane, new ViewerKeys.Actions(this::step, this::giveVerdict, review::editNote, () -> {
+        ViewerKeys.install(scene, imagePane, new ViewerKeys.Actions(worklistControl::step, this::giveVerdict, review::editNote, () -> {
             if (centreTabs.getSelectionModel().getSelectedItem() == compareTab) comparison.fitAll();
             else imagePane.fit();
         }, imagePane::oneToOne, imagePane::toggleHeat, imagePane::holdHeatHidden));
@@ -151,30 +151,30 @@ public final class ViewerWindow {
         imagePane.heatShownProperty().addListener((o, was, now) -> showMapStatus());
         layerPicker.setOnLayerChosen(path -> {
             state.layer = path;
-            render();
-            if (comparison.methodsMode()) renderComparison();
+            pipeline.render();
+            if (comparison.methodsMode()) pipeline.renderComparison();
         });
         layerPicker.setOnUntappedChosen(reason -> status.say("This layer cannot be explained: " + reason));
         predictionPanel.setOnTargetChosen(t -> {
             state.target = t;
-            runPass();
+            pipeline.runPass();
         });
         display.method.valueProperty().addListener((o, a, b) -> {
-            render();
-            renderComparison();
+            pipeline.render();
+            pipeline.renderComparison();
         });
         display.placement.valueProperty().addListener((o, a, b) -> {
-            render();
-            renderComparison();
+            pipeline.render();
+            pipeline.renderComparison();
         });
-        display.colormap.valueProperty().addListener((o, a, b) -> recolour());
+        display.colormap.valueProperty().addListener((o, a, b) -> pipeline.recolour());
         display.emphasis.valueProperty().addListener((o, a, b) -> {
-            if (!display.emphasis.isValueChanging()) recolour();
+            if (!display.emphasis.isValueChanging()) pipeline.recolour();
         });
         display.emphasis.valueChangingProperty().addListener((o, a, changing) -> {
-            if (!changing) recolour();
+            if (!changing) pipeline.recolour();
         });
-        display.score.valueProperty().addListener((o, a, b) -> runPass());
+        display.score.valueProperty().addListener((o, a, b) -> pipeline.runPass());
         stage.setOnCloseRequest(e -> saveSettings());
         stage.setOnHidden(e -> models.release());
         pipeline.recolour();
@@ -239,16 +239,13 @@ public final class ViewerWindow {
 
     public void exportVerdicts(Path target) { review.exportVerdicts(target); }
 
-    private WorkItem currentItem() { return state.currentItem(); }
-
+    /** For the review controller, made before the worklist controller it leads to. */
     private void showItem(WorkItem item) { worklistControl.show(item); }
 
     private java.util.Optional<File> lastFolder() {
         String f = settings.get("lastFolder", null);
         return f == null ? java.util.Optional.empty() : java.util.Optional.of(new File(f)).filter(File::isDirectory);
     }
-
-    private void step(int delta) { worklistControl.step(delta); }
 
     private void dragOver(DragEvent e) {
         if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY_OR_MOVE);
@@ -263,14 +260,6 @@ public final class ViewerWindow {
     }
 
     // ------------------------------------------------------------------ work
-
-    private void runPass() { pipeline.runPass(); }
-
-    private void render() { pipeline.render(); }
-
-    private void recolour() { pipeline.recolour(); }
-
-    private void renderComparison() { pipeline.renderComparison(); }
 
     private void exportComparison() {
         chooseSaveFile("Export the comparison as a PNG figure", "comparison.png").ifPresent(this::exportComparison);
@@ -343,7 +332,7 @@ public final class ViewerWindow {
 
     /** Whether the current image's picture, prediction and map are all on screen, so a verdict may be given. */
     boolean verdictReady() {
-        WorkItem item = currentItem();
+        WorkItem item = state.currentItem();
         ExplainedImage ex = state.shown.get();
         return item != null && ex != null && ex.file().equals(item.file) && pipeline.settled();
     }
