@@ -183,19 +183,20 @@ TRANSFORMERS = {
 }
 
 
-def small_transformer(name):
+def small_transformer(name, classes=5):
+    """Random-weight models at 64 px with the layouts of the full ones (also used by the exporter's tests)."""
     import torchvision
     torch.manual_seed(13)
     if name == "vit":
         model = torchvision.models.VisionTransformer(image_size=64, patch_size=16, num_layers=2, num_heads=2,
-                                                     hidden_dim=32, mlp_dim=64, num_classes=5)
+                                                     hidden_dim=32, mlp_dim=64, num_classes=classes)
         nn.init.normal_(model.heads.head.weight, std=0.2)  # torchvision starts it at zero
         return model.eval()
     if name == "convnext":  # channels-last insides between permutes
         from torchvision.models.convnext import CNBlockConfig
-        return torchvision.models.ConvNeXt([CNBlockConfig(16, 32, 1), CNBlockConfig(32, None, 2)], num_classes=5).eval()
+        return torchvision.models.ConvNeXt([CNBlockConfig(16, 32, 1), CNBlockConfig(32, None, 2)], num_classes=classes).eval()
     return torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=24, depths=[2, 2], num_heads=[2, 2],
-                                              window_size=[4, 4], num_classes=5).eval()
+                                              window_size=[4, 4], num_classes=classes).eval()
 
 
 def torchvision_fixtures(out):

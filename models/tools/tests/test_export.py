@@ -5,7 +5,6 @@
 import json
 import os
 import sys
-import tempfile
 import unittest
 
 import numpy as np
@@ -15,6 +14,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import architectures  # noqa: E402
 import export_model as ex  # noqa: E402
+from temp_case import TempDirCase  # noqa: E402
 
 QUIET = dict(log=lambda *a: None)
 IMAGENET = {"colour": "RGB", "resize": 256, "center_crop": [224, 224], "interpolation": "bilinear",
@@ -37,17 +37,7 @@ class SharedReLU(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
-class ExporterTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        torch.manual_seed(0)
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.tmp.name, name)
-
+class ExporterTest(TempDirCase):
     def check_bundle(self, out, manifest, model):
         traced = torch.jit.load(out)
         self.assertEqual(ex.read_manifest(out), json.loads(json.dumps(manifest)))

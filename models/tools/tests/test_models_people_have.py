@@ -6,7 +6,6 @@ saved every which way, transformers, multi-label heads. Run from models/tools:
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 
 import torch
@@ -16,6 +15,8 @@ TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, TOOLS)
 import architectures  # noqa: E402
 import export_model as ex  # noqa: E402
+from make_test_fixtures import FINDINGS, MultiLabel, small_transformer  # noqa: E402
+from temp_case import TempDirCase  # noqa: E402
 
 ARTICLE_FILE = os.path.join(TOOLS, "tests", "data", "article_model.py")
 ARTICLE_TREE = os.path.join(TOOLS, "..", "..", "src", "test", "resources", "trees", "article-xray-nf64.txt")
@@ -56,17 +57,7 @@ def reshape_reference(model, module, x, score_of, reshape):
     return reshape(store["a"]), reshape(store["g"])
 
 
-class ArticleModelTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        torch.manual_seed(0)
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def path(self, name):
-        return os.path.join(self.tmp.name, name)
-
+class ArticleModelTest(TempDirCase):
     def test_built_in_class_prints_the_articles_tree(self):
         with open(ARTICLE_TREE, encoding="utf-8") as f:
             article = f.read()
@@ -184,36 +175,12 @@ class ConvHead(nn.Module):
         return self.head(self.features(x))
 
 
-class MultiLabel(nn.Module):
-    """One sigmoid per finding, as CheXNet: 14 labels."""
-
-    def __init__(self, logits=False):
-        super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(3, 16, 3, stride=4, padding=1), nn.ReLU(),
-                                      nn.Conv2d(16, 16, 3, stride=2, padding=1), nn.ReLU())
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(16 * 8 * 8, 14))
-        self.sigmoid = None if logits else nn.Sigmoid()
-
-    def forward(self, x):
-        y = self.classifier(self.features(x))
-        return y if self.sigmoid is None else self.sigmoid(y)
 
 
-FINDINGS = ["Atelectasis", "Cardiomegaly", "Effusion", "Infiltration", "Mass", "Nodule", "Pneumonia",
-            "Pneumothorax", "Consolidation", "Edema", "Emphysema", "Fibrosis", "Pleural_Thickening", "Hernia"]
-
-
-class OutputsTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        torch.manual_seed(0)
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
+class OutputsTest(TempDirCase):
     def test_a_b_c_1_1_output_is_squeezed(self):
         model = ConvHead().eval()
-        out = os.path.join(self.tmp.name, "c.pt")
+        out = self.path("c.pt")
         m = ex.export(model, out, name="c", description="", labels=["a", "b", "c"], input_spec=SMALL, **QUIET)
         self.assertEqual(m["output"]["classes"], 3)
         self.assertEqual(m["output"]["activation"], "softmax")
@@ -226,7 +193,7 @@ class OutputsTest(unittest.TestCase):
         for logits in (False, True):
             with self.subTest(returns_logits=logits):
                 model = MultiLabel(logits).eval()
-                out = os.path.join(self.tmp.name, f"m{logits}.pt")
+                out = self.path(f"m{logits}.pt")
                 m = ex.export(model, out, name="m", description="", labels=FINDINGS, input_spec=SMALL,
                               multi_label=True if logits else None, **QUIET)
                 self.assertTrue(m["output"]["multi_label"])
@@ -238,36 +205,23 @@ class OutputsTest(unittest.TestCase):
                 torch.testing.assert_close(probs, torch.sigmoid(logit).flatten().detach())
                 self.assertGreater(float(probs.sum()), 1.5)  # not a softmax: several findings at once
         with self.assertRaises(ex.ExportError):
-            ex.export(ConvHead().eval(), os.path.join(self.tmp.name, "x.pt"), name="x", description="",
+            ex.export(ConvHead().eval(), self.path("x.pt"), name="x", description="",
                       labels=["a", "b", "c"], input_spec=SMALL, multi_label=True, **QUIET)
 
 
 def small_vit():
-    import torchvision
-    model = torchvision.models.VisionTransformer(image_size=64, patch_size=16, num_layers=2, num_heads=2,
-                                                 hidden_dim=32, mlp_dim=64, num_classes=3).eval()
-    nn.init.normal_(model.heads.head.weight, std=0.2)  # torchvision starts it at zero: no gradient anywhere
-    return model
+    return small_transformer("vit", classes=3)
 
 
 def small_swin():
-    import torchvision
-    return torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=24, depths=[2, 2], num_heads=[2, 2],
-                                              window_size=[4, 4], num_classes=3).eval()
+    return small_transformer("swin", classes=3)
 
 
-class TransformerTest(unittest.TestCase):
+class TransformerTest(TempDirCase):
     """Two-layer ViT and Swin at 64 px with random weights: the layouts of vit_b_16 and swin_t."""
 
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        torch.manual_seed(0)
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
     def check(self, model, name, tap, layout, reshape):
-        out = os.path.join(self.tmp.name, name + ".pt")
+        out = self.path(name + ".pt")
         m = ex.export(model, out, name=name, description="", labels=["a", "b", "c"], input_spec=SMALL, **QUIET)
         taps = {t["name"]: t for t in m["taps"]}
         self.assertIn(tap, taps)
@@ -331,7 +285,7 @@ class TransformerTest(unittest.TestCase):
         import torchvision
         model = torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=16, depths=[2], num_heads=[2],
                                                    window_size=[4, 4], num_classes=3).eval()
-        m = ex.export(model, os.path.join(self.tmp.name, "amb.pt"), name="amb", description="",
+        m = ex.export(model, self.path("amb.pt"), name="amb", description="",
                       labels=["a", "b", "c"], input_spec=SMALL, **QUIET)
         kinds = {t["name"]: t["layout"]["kind"] for t in m["taps"]}
         self.assertEqual(kinds["features.0.0"], "channels_first")   # the patch-embedding conv
