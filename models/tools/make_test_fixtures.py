@@ -28,6 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import export_model as ex  # noqa: E402
+import dicom_fixtures  # noqa: E402
 
 DEMO = os.path.join(MODELS, "xray-phantom-demo.pt")
 SAMPLES = os.path.join(MODELS, "samples")
@@ -359,6 +360,7 @@ def main():
     colormap_fixtures(os.path.join(out, "colormaps"))
     pointing_fixtures(os.path.join(out, "pointing"))
     decoding_fixtures(os.path.join(out, "decoding"))
+    dicom_fixtures.write(SAMPLES, os.path.join(out, "dicom"))
     torchvision_fixtures(out)
     multilabel_fixtures(out)
     article_fixture(os.path.join(out, "article"))

@@ -59,7 +59,7 @@ public final class ImageFiles {
                 } catch (IOException e) {
                     problems.add(new Problem(p, "cannot be read (" + reason(e) + ")"));
                 }
-                if (found.isEmpty()) problems.add(new Problem(p, "no image found in this folder (PNG, JPEG, TIFF, BMP)"));
+                if (found.isEmpty()) problems.add(new Problem(p, "no image found in this folder (" + ImageDecoder.FORMATS + ")"));
                 found.stream().sorted().forEach(f -> out.add(new Found(f, p.relativize(f))));
             } else if (!Files.exists(p)) {
                 problems.add(new Problem(p, "no such file or folder" + (p.toString().startsWith("-") ? " (nor an option of this command)" : "")));

@@ -4,6 +4,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import dev.gradcamviewer.imaging.dicom.DicomImageReader;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -22,14 +24,29 @@ import java.util.Set;
  * palette images become three planes; alpha is dropped.
  */
 public final class ImageDecoder {
-    public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "tif", "tiff", "bmp");
+    public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "tif", "tiff", "bmp", "dcm", "dicom");
+    /** What the user is told this program reads. */
+    public static final String FORMATS = "PNG, JPEG, TIFF, BMP, DICOM";
 
     private ImageDecoder() { }
 
+    /** By its name; a file without an extension by the DICOM preamble. */
     public static boolean looksLikeImage(Path p) {
+        String ext = extension(p);
+        if (ext.isEmpty()) return Files.isRegularFile(p) && DicomImageReader.hasPreamble(p);
+        return EXTENSIONS.contains(ext);
+    }
+
+    private static String extension(Path p) {
         String n = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
         int dot = n.lastIndexOf('.');
-        return dot >= 0 && EXTENSIONS.contains(n.substring(dot + 1));
+        return dot > 0 ? n.substring(dot + 1) : "";
+    }
+
+    /** A DICOM file by its name (.dcm, .dicom) or, whatever its name, by its preamble. */
+    public static boolean isDicom(Path p) {
+        String ext = extension(p);
+        return ext.equals("dcm") || ext.equals("dicom") || DicomImageReader.hasPreamble(p);
     }
 
     /**
@@ -40,6 +57,7 @@ public final class ImageDecoder {
     public static DecodedImage decode(Path file) throws ImageDecodeException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (!Files.isRegularFile(file)) throw new ImageDecodeException("image not found: " + file);
+        if (isDicom(file)) return DicomDecoding.decode(file, name);
         BufferedImage img;
         List<String> warnings = new ArrayList<>();
         int[] source = new int[3]; // step, width, height
@@ -70,8 +88,8 @@ public final class ImageDecoder {
         } catch (OutOfMemoryError e) {
             throw new ImageDecodeException(name + " does not fit in the memory this program may use (raise it with -Xmx, or make the image smaller)", e);
         }
-        if (img == null) throw new ImageDecodeException(name + " is not an image this viewer reads (PNG, JPEG, TIFF, BMP)");
-        DecodedImage decoded = fromBuffered(img);
+        if (img == null) throw new ImageDecodeException(name + " is not an image this viewer reads (" + FORMATS + ")");
+        DecodedImage decoded = withLevels(fromBuffered(img), img);
         int orientation = Orientation.read(file);
         if (orientation > 1) warnings.add(Orientation.describe(orientation));
         return new DecodedImage(Orientation.apply(decoded, orientation), warnings, source[0], source[1], source[2], orientation > 1);
@@ -103,7 +121,7 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new ImageDecodeException(file.getFileName() + " is not an image this viewer reads (PNG, JPEG, TIFF, BMP)");
+                throw new ImageDecodeException(file.getFileName() + " is not an image this viewer reads (" + FORMATS + ")");
             }
             ImageReader reader = readers.next();
             try {
@@ -117,6 +135,7 @@ public final class ImageDecoder {
 
     /** Width x height from the file's header alone, or -1 when it cannot be read (the decoder then says why). */
     public static long pixelCount(Path file) {
+        if (isDicom(file)) return DicomDecoding.pixelCount(file);
         try {
             return withReader(file, reader -> (long) reader.getWidth(0) * reader.getHeight(0));
         } catch (IOException | ImageDecodeException | RuntimeException e) {
@@ -131,6 +150,26 @@ public final class ImageDecoder {
             return "the file is truncated: part of the image is missing (" + w + ")";
         }
         return "decoder warning: " + w;
+    }
+
+    /**
+     * A grayscale image of more than 8 bits keeps its stored values for display windowing: the
+     * default is the whole bit depth (what the planes hold), then the image's own range.
+     */
+    private static DecodedImage withLevels(DecodedImage decoded, BufferedImage img) {
+        if (!decoded.isGray() || decoded.bitDepth() <= 8) return decoded;
+        float max = (float) ((1L << decoded.bitDepth()) - 1);
+        float[] values = new float[decoded.planes()[0].length];
+        int[] row = new int[decoded.width()];
+        Raster r = img.getRaster();
+        for (int y = 0; y < decoded.height(); y++) {
+            r.getSamples(0, y, decoded.width(), 1, 0, row);
+            for (int x = 0; x < row.length; x++) values[y * row.length + x] = row[x];
+        }
+        GrayLevels probe = GrayLevels.of(values, List.of(new Voi.Range(0, max, "")), false, "");
+        return decoded.withLevels(probe.withPresets(List.of(
+                new Voi.Range(0, max, String.format(Locale.ROOT, "Whole bit depth (0 to %d)", (long) max)),
+                new Voi.Range(probe.min(), probe.max(), String.format(Locale.ROOT, "Full range (%d to %d)", (long) probe.min(), (long) probe.max())))), null);
     }
 
     public static DecodedImage fromBuffered(BufferedImage img) {

@@ -73,7 +73,12 @@ final class Orientation {
         boolean swap = orientation >= 5;
         int ow = swap ? h : w;
         int oh = swap ? w : h;
-        float[][] out = new float[img.channels()][ow * oh];
+        float[][] in = img.planes();
+        if (img.levels() != null) {
+            in = java.util.Arrays.copyOf(in, in.length + 1);
+            in[in.length - 1] = img.levels().values();
+        }
+        float[][] out = new float[in.length][ow * oh];
         for (int y = 0; y < oh; y++) {
             for (int x = 0; x < ow; x++) {
                 int sx;
@@ -89,9 +94,11 @@ final class Orientation {
                 }
                 int src = sy * w + sx;
                 int dst = y * ow + x;
-                for (int c = 0; c < out.length; c++) out[c][dst] = img.planes()[c][src];
+                for (int c = 0; c < out.length; c++) out[c][dst] = in[c][src];
             }
         }
-        return new DecodedImage(ow, oh, out, img.bitDepth());
+        if (img.levels() == null) return new DecodedImage(ow, oh, out, img.bitDepth());
+        return new DecodedImage(ow, oh, java.util.Arrays.copyOf(out, img.channels()), img.bitDepth())
+                .withLevels(img.levels().withValues(out[out.length - 1]), img.dicom());
     }
 }

@@ -222,7 +222,7 @@ public final class ViewerWindow {
             else if (Files.isDirectory(p) || ImageDecoder.looksLikeImage(p)) candidates.add(p);
             else refused.add(p.getFileName() == null ? p.toString() : p.getFileName().toString());
         }
-        if (!refused.isEmpty()) status.fail("Not an image or model: " + String.join(", ", refused) + " (PNG, JPEG, TIFF, BMP, or a .pt model bundle)");
+        if (!refused.isEmpty()) status.fail("Not an image or model: " + String.join(", ", refused) + " (" + ImageDecoder.FORMATS + ", or a .pt model bundle)");
         if (!models.isEmpty()) loadModel(models.get(0));
         if (candidates.isEmpty()) return;
         Path folder = worklistControl.open(candidates);

@@ -1,0 +1,57 @@
+package dev.gradcamviewer.imaging.dicom;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * DICOM RLE Lossless (PS3.5 Annex G): a 64-byte header of segment offsets, then one PackBits
+ * segment per byte of each sample, most significant byte first. Written here because no library on
+ * Maven Central decodes it and it is forty lines.
+ */
+final class RleDecoder {
+    private RleDecoder() { }
+
+    /** Raw samples per plane: {@code out[sample][pixel]}. */
+    static int[][] decode(byte[] frame, PixelFormat f) throws DicomException {
+        int pixels = f.rows() * f.columns();
+        int bytesPerSample = f.bitsAllocated() / 8;
+        ByteBuffer header = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+        if (frame.length < 64) throw new DicomException("the RLE pixel data is too short for its header");
+        int segments = header.getInt(0);
+        if (segments != f.samples() * bytesPerSample) {
+            throw new DicomException("the RLE pixel data has " + segments + " segments; " + f.samples() * bytesPerSample + " were expected");
+        }
+        int[][] out = new int[f.samples()][pixels];
+        byte[] segment = new byte[pixels];
+        for (int s = 0; s < segments; s++) {
+            int start = header.getInt(4 + 4 * s);
+            int end = s + 1 < segments ? header.getInt(8 + 4 * s) : frame.length;
+            if (start < 64 || end > frame.length || end < start) throw new DicomException("the RLE pixel data's segment " + (s + 1) + " lies outside it");
+            unpack(frame, start, end, segment);
+            int sample = s / bytesPerSample;
+            int shift = 8 * (bytesPerSample - 1 - s % bytesPerSample);
+            int[] plane = out[sample];
+            for (int i = 0; i < pixels; i++) plane[i] |= (segment[i] & 0xff) << shift;
+        }
+        return out;
+    }
+
+    private static void unpack(byte[] in, int from, int to, byte[] out) {
+        int o = 0;
+        int i = from;
+        java.util.Arrays.fill(out, (byte) 0);
+        while (i < to && o < out.length) {
+            int n = in[i++];
+            if (n >= 0) {
+                int count = Math.min(n + 1, Math.min(to - i, out.length - o));
+                System.arraycopy(in, i, out, o, count);
+                i += n + 1;
+                o += count;
+            } else if (n != -128 && i < to) {
+                int count = Math.min(1 - n, out.length - o);
+                java.util.Arrays.fill(out, o, o + count, in[i++]);
+                o += count;
+            }
+        }
+    }
+}
