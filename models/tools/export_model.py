@@ -262,9 +262,29 @@ def parse_args(argv):
                          "ends in a Sigmoid over several outputs, needed for such a model returning logits")
     ap.add_argument("--measure", default="some", choices=["some", "all", "none"],
                     help="which taps get their cell geometry measured to cross-check the analytic one")
+    ap.add_argument("--dicom-window", nargs="+", default=["file"], metavar="RULE",
+                    help="which gray levels of a DICOM image the model was trained on: 'file' (the file's first window, "
+                         "else its VOI LUT, else its full range; the default), 'full-range' (lowest to highest value), "
+                         "or 'fixed C W' (this window centre and width). MONOCHROME1 is inverted in every case")
     ap.add_argument("--reference", nargs="+", metavar=("DIR", "IMAGE"),
                     help="also write reference values for these images into DIR")
     return ap.parse_args(argv)
+
+
+def dicom_window_rule(words):
+    """--dicom-window's words as the manifest's input.dicom_window."""
+    rule = words[0]
+    if rule in ("file", "full-range") and len(words) == 1:
+        return {"rule": rule}
+    if rule == "fixed" and len(words) == 3:
+        try:
+            center, width = float(words[1]), float(words[2])
+        except ValueError:
+            center, width = None, None
+        if center is not None and width > 0:
+            return {"rule": "fixed", "center": center, "width": width}
+    raise ExportError("--dicom-window takes 'file', 'full-range' or 'fixed CENTER WIDTH' (width above zero), not "
+                      + " ".join(words))
 
 
 def main(argv=None):
@@ -295,6 +315,7 @@ def main(argv=None):
         spec = {"shape": [1, c, args.size[0], args.size[1]], "colour": "RGB" if c == 3 else "L",
                 "resize": args.resize or None, "center_crop": crop, "interpolation": "bilinear",
                 "mean": mean, "std": std}
+        spec["dicom_window"] = dicom_window_rule(args.dicom_window)
         taps = args.taps[0] if args.taps in (["auto"], ["all"]) else args.taps
         manifest = export(model, args.out, name=args.name or architecture, description=args.description,
                           labels=labels, input_spec=spec, taps=taps, default_layer=args.default_layer,

@@ -166,6 +166,14 @@ class ExporterTest(TempDirCase):
                       labels=["only-one"], input_spec=XRAY, **QUIET)
         self.assertIn("needs 2 labels", str(e.exception))
 
+    def test_dicom_window_rule(self):
+        self.assertEqual({"rule": "file"}, ex.dicom_window_rule(["file"]))
+        self.assertEqual({"rule": "full-range"}, ex.dicom_window_rule(["full-range"]))
+        self.assertEqual({"rule": "fixed", "center": 40.0, "width": 400.0}, ex.dicom_window_rule(["fixed", "40", "400"]))
+        for bad in (["fixed", "40"], ["fixed", "40", "0"], ["fixed", "a", "b"], ["window"], ["file", "1"]):
+            with self.assertRaises(ex.ExportError):
+                ex.dicom_window_rule(bad)
+
     def test_preprocess_follows_torchvision_on_8_bit_images(self):
         from PIL import Image
         import torchvision.transforms as T

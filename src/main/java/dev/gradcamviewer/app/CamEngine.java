@@ -18,6 +18,17 @@ public interface CamEngine extends AutoCloseable {
     /** One forward+backward pass with every tap for this image and target (-1: predicted). */
     ExplainedImage explain(ModelBundle model, Path image, int target, Score score) throws ImageDecodeException, BundleException;
 
+    /**
+     * The same pass with the model given the image through the display's window ({@code voi},
+     * inverted or not) instead of its model's DICOM rule: "explain as displayed".
+     */
+    default ExplainedImage explainAsDisplayed(ModelBundle model, Path image, dev.gradcamviewer.imaging.Voi voi, boolean invert,
+                                              int target, Score score) throws ImageDecodeException, BundleException {
+        dev.gradcamviewer.imaging.DecodedImage decoded = dev.gradcamviewer.imaging.ImageDecoder.decode(image);
+        return new Explainer(model).explain(image, decoded, ModelInputs.preprocessAsDisplayed(decoded, voi, invert, model.manifest().input()),
+                target, score, null);
+    }
+
     /** Prediction only (no gradients) of an image already decoded, for filling a worklist. */
     default dev.gradcamviewer.model.Prediction predict(ModelBundle model, dev.gradcamviewer.imaging.DecodedImage image)
             throws ImageDecodeException, BundleException {

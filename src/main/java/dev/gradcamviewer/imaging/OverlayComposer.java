@@ -11,6 +11,21 @@ public final class OverlayComposer {
     private OverlayComposer() { }
 
     /** The original as 0xRRGGBB pixels (16-bit gray scaled to 8 bits). */
+    /**
+     * The image as displayed through a window of its gray levels ({@code voi} null: the image's
+     * planes), inverted or not; colour images and images without gray levels as they are.
+     */
+    public static int[] displayPixels(DecodedImage img, Voi voi, boolean invert) {
+        if (img.levels() == null || (voi == null && !invert)) return displayPixels(img);
+        float[] gray = img.levels().render(voi == null ? img.levels().defaultVoi() : voi, invert);
+        int[] out = new int[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            int v = to8(gray[i]);
+            out[i] = (v << 16) | (v << 8) | v;
+        }
+        return out;
+    }
+
     public static int[] displayPixels(DecodedImage img) {
         int n = img.width() * img.height();
         int[] out = new int[n];

@@ -26,10 +26,27 @@ public record Manifest(
 
     /** Preprocessing: resize the shorter side, centre crop, normalise per channel. */
     public record InputSpec(List<Integer> shape, String colour, Integer resize, List<Integer> centerCrop,
-                            String interpolation, List<Double> mean, List<Double> std) {
+                            String interpolation, List<Double> mean, List<Double> std, DicomWindow dicomWindow) {
+        public InputSpec(List<Integer> shape, String colour, Integer resize, List<Integer> centerCrop,
+                         String interpolation, List<Double> mean, List<Double> std) {
+            this(shape, colour, resize, centerCrop, interpolation, mean, std, null);
+        }
+
+        /** The rule for DICOM gray levels; the file's own window when the manifest does not say. */
+        public DicomWindow dicomWindowRule() { return dicomWindow == null ? DicomWindow.FILE : dicomWindow; }
+
         public int channels() { return shape.get(1); }
         public int height() { return shape.get(2); }
         public int width() { return shape.get(3); }
+    }
+
+    /**
+     * Which gray levels of a DICOM image the model was trained on: "file" (the file's first window,
+     * else its first VOI LUT, else its full range), "full-range" (the image's lowest to highest value)
+     * or "fixed" (this centre and width). MONOCHROME1 is inverted in every case.
+     */
+    public record DicomWindow(String rule, Double center, Double width) {
+        public static final DicomWindow FILE = new DicomWindow("file", null, null);
     }
 
     /**

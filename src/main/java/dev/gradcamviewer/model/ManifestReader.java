@@ -79,6 +79,13 @@ public final class ManifestReader {
                 throw new BundleException("the manifest's mean and std must be finite numbers, std above zero (channel " + k + ")");
             }
         }
+        Manifest.DicomWindow dw = in.dicomWindowRule();
+        if (!Set.of("file", "full-range", "fixed").contains(String.valueOf(dw.rule()))) {
+            throw new BundleException("the manifest's dicom_window rule '" + dw.rule() + "' is not file, full-range or fixed");
+        }
+        if (dw.rule().equals("fixed") && (dw.center() == null || dw.width() == null || !Double.isFinite(dw.center()) || !(dw.width() > 0))) {
+            throw new BundleException("the manifest's fixed dicom_window needs a centre and a width above zero");
+        }
         if (in.resize() != null && in.resize() < 1) throw new BundleException("the manifest's resize " + in.resize() + " is not a size");
         if (in.centerCrop() != null && (in.centerCrop().get(0) == null || in.centerCrop().get(1) == null
                 || in.centerCrop().get(0) != in.height() || in.centerCrop().get(1) != in.width())) {

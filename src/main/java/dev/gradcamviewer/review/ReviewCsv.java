@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Exports verdicts as CSV (RFC 4180 quoting), written whole or not at all. */
 public final class ReviewCsv {
-    static final String HEADER = "image,image_sha256,verdict,note,time,model,model_sha256,layer,method,target,reviewer,score,placement";
+    static final String HEADER = "image,image_sha256,verdict,note,time,model,model_sha256,layer,method,target,reviewer,score,placement,study_uid,series_uid,sop_instance_uid,model_input";
 
     private ReviewCsv() { }
 
@@ -15,7 +15,8 @@ public final class ReviewCsv {
         StringBuilder sb = new StringBuilder(HEADER).append("\r\n");
         for (ReviewEntry e : entries) {
             sb.append(String.join(",", q(e.image()), q(e.imageSha256()), q(e.verdict() == null ? "" : e.verdict().id()), q(e.note()),
-                    q(e.time()), q(e.modelName()), q(e.modelSha256()), q(e.layer()), q(e.method()), q(e.target()), q(e.reviewer()), q(e.score()), q(e.placement()))).append("\r\n");
+                    q(e.time()), q(e.modelName()), q(e.modelSha256()), q(e.layer()), q(e.method()), q(e.target()), q(e.reviewer()), q(e.score()), q(e.placement()),
+                    q(e.studyUid()), q(e.seriesUid()), q(e.sopInstanceUid()), q(e.modelInput()))).append("\r\n");
         }
         return sb.toString();
     }

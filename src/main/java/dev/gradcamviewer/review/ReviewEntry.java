@@ -6,11 +6,21 @@ import java.net.InetAddress;
  * One image's review: which file (name relative to the reviewed folder, and its SHA-256 so that a
  * changed file is noticed), the verdict and note, when (UTC, ISO-8601), what the reviewer was shown
  * (model name and SHA-256, layer, method, target label, score and placement; layer, method and
- * placement empty when no map was on screen) and who recorded it (user@host).
+ * placement empty when no map was on screen) and who recorded it (user@host). For a DICOM image also
+ * its Study, Series and SOP Instance UIDs, so that a review maps back to the PACS, and which gray
+ * levels the model was given ({@code modelInput}: the rule of the model, or the window on display).
  */
 public record ReviewEntry(String image, String imageSha256, Verdict verdict, String note, String time,
                           String modelName, String modelSha256, String layer, String method, String target,
-                          String reviewer, String score, String placement) {
+                          String reviewer, String score, String placement,
+                          String studyUid, String seriesUid, String sopInstanceUid, String modelInput) {
+
+    public ReviewEntry(String image, String imageSha256, Verdict verdict, String note, String time,
+                       String modelName, String modelSha256, String layer, String method, String target, String reviewer,
+                       String score, String placement) {
+        this(image, imageSha256, verdict, note, time, modelName, modelSha256, layer, method, target, reviewer, score, placement,
+                null, null, null, null);
+    }
 
     public ReviewEntry(String image, String imageSha256, Verdict verdict, String note, String time,
                        String modelName, String modelSha256, String layer, String method, String target, String reviewer) {

@@ -43,6 +43,7 @@ final class CamPipeline {
     final LatestOnly passes;
     final LatestOnly renders = new LatestOnly(renderThread);
     private final LatestOnly compareRenders = new LatestOnly(compareThread);
+    private final LatestOnly windowRenders = new LatestOnly(LatestOnly.thread("window-render"));
 
     CamPipeline(ViewerState state, CamEngine engine, ExecutorService engineThread, DisplayControls display, Views views, StatusLine status) {
         this.state = state;
@@ -51,6 +52,23 @@ final class CamPipeline {
         this.views = views;
         this.status = status;
         this.passes = new LatestOnly(engineThread);
+        state.window.voi.addListener((o, a, b) -> redisplay());
+        state.window.invert.addListener((o, a, b) -> redisplay());
+    }
+
+    /** The display window changed: the picture again through it; model input, heat and grid stay. */
+    private void redisplay() {
+        ExplainedImage ex = state.shown.get();
+        if (ex == null || ex.image().levels() == null) return;
+        var voi = state.window.voi.get();
+        boolean invert = state.window.invert.get();
+        windowRenders.submit(() -> Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image(), voi, invert)), ex.image().width(), ex.image().height()),
+                img -> {
+                    if (state.shown.get() != ex) return;
+                    state.shownImage = img;
+                    views.image().setDisplayed(img);
+                    renderComparison();
+                }, e -> status.fail("Could not display the window: " + UiText.reason(e)));
     }
 
     ExecutorService renderThread() { return renderThread; }
@@ -61,7 +79,13 @@ final class CamPipeline {
     }
 
     /** One model pass for the current image and label; a newer request drops this one's answer. */
-    void runPass() {
+    void runPass() { runPass(false); }
+
+    /**
+     * {@code asDisplayed}: the model is given the image through the window on display (a DICOM or
+     * 16-bit image), not through its model's rule: "explain as displayed", for this image only.
+     */
+    void runPass(boolean asDisplayed) {
         ModelBundle b = state.bundle.get();
         if (b == null || state.index < 0 || state.index >= state.images.size()) return;
         Path file = state.images.get(state.index);
@@ -71,7 +95,13 @@ final class CamPipeline {
         status.end(renders);
         state.displayComplete = false;
         ExplainedImage before = state.shown.get();
-        if (before == null || !before.file().equals(file)) {
+        boolean sameImage = before != null && before.file().equals(file);
+        var voi = sameImage ? state.window.voi.get() : null;
+        boolean invert = sameImage && state.window.invert.get();
+        boolean displayed = asDisplayed && sameImage && before.image().levels() != null;
+        String displayedText = displayed ? state.window.textProperty().get() : null;
+        var chosen = displayed ? state.window.current(voi) : null;
+        if (!sameImage) {
             views.image().showLoading("Loading " + file.getFileName() + "\u2026");
             state.heat.set(null);
             views.prediction().clear();
@@ -79,14 +109,18 @@ final class CamPipeline {
         views.imageLabel().setText(String.format("%d / %d   %s", state.index + 1, state.images.size(), file.getFileName()));
         status.begin(passes, "Computing " + file.getFileName() + "\u2026");
         passes.submit(() -> {
-            ExplainedImage ex = engine.explain(b, file, t, s);
-            Image fx = Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image())), ex.image().width(), ex.image().height());
+            ExplainedImage ex = displayed ? engine.explainAsDisplayed(b, file, chosen, invert, t, s)
+                    : engine.explain(b, file, t, s);
+            Image fx = Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image(), voi, invert)), ex.image().width(), ex.image().height());
             return new PassShown(ex, fx);
         }, r -> {
             status.end(passes);
             ExplainedImage ex = r.explained();
             release(state.shown.get());
+            state.explainedAsDisplayed = displayedText;
+            if (displayedText != null) views.imageLabel().setText(views.imageLabel().getText() + "   · explained as displayed, " + displayedText);
             state.shown.set(ex);
+            if (!sameImage) state.window.show(ex.image().levels());
             views.image().setImage(r.image(), ex.image());
             String cropNote = cropNote(ex);
             views.image().setCrop(ex.input().crop(), cropNote);
@@ -96,6 +130,7 @@ final class CamPipeline {
             if (item != null && item.prediction.get() == null && t < 0) item.prediction.set(ex.pass().prediction());
             views.timing().setText("model pass " + ex.pass().millis() + " ms");
             status.say(ex.file().getFileName() + ": " + ex.pass().prediction().predictedLabel()
+                    + (displayedText == null ? "" : " (explained as displayed: " + displayedText + ")")
                     + (ex.image().warnings().isEmpty() ? "" : " (" + String.join("; ", ex.image().warnings()) + ")")
                     + (cropNote.isEmpty() ? "" : ". " + cropNote));
             if (ex.image().truncated()) {

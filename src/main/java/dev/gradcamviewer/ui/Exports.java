@@ -75,7 +75,7 @@ final class Exports {
         }
         renderThread.submit(() -> {
             try {
-                use.accept(OverlayComposer.compose(s.shown().image(), s.heat(), s.colours(), s.alpha()));
+                use.accept(OverlayComposer.compose(s.displayedImage(), s.heat(), s.colours(), s.alpha()));
             } catch (Exception e) {
                 Platform.runLater(() -> status.fail(failure + UiText.reason(e)));
             }
@@ -101,7 +101,7 @@ final class Exports {
                     PlacedMap placed = s.shown().cam(t.layer(), m).zeroGradient() ? null : s.shown().placed(t.layer(), m, s.placement());
                     panels.add(new ComparisonFigure.Panel(t.label(), placed));
                 }
-                BufferedImage img = ComparisonFigure.compose(s.shown().image(), panels, s.colours(), s.alpha(), header, 400);
+                BufferedImage img = ComparisonFigure.compose(s.displayedImage(), panels, s.colours(), s.alpha(), header, 400);
                 AtomicFile.write(target, o -> ImageIO.write(img, "png", o));
                 Platform.runLater(() -> status.say("Exported " + target.getFileName()));
             } catch (Exception e) {

@@ -21,8 +21,9 @@ import java.util.Locale;
 
 /**
  * The original at full resolution with the heat layer over it. Fits on open; the wheel zooms around
- * the cursor; dragging pans; F fits, Z shows 1:1, H toggles the heat layer and holding Space hides
- * it. Alpha only changes the heat layer's opacity.
+ * the cursor; dragging pans; a right-drag sets the gray window (when the image has gray levels);
+ * F fits, Z shows 1:1, H toggles the heat layer and holding Space hides it. Alpha only changes the
+ * heat layer's opacity. Patient and study text of a DICOM image sit in the top corners when shown.
  */
 final class ImagePane extends Pane {
     private final ImageView base = new ImageView();
@@ -40,10 +41,14 @@ final class ImagePane extends Pane {
     private final BooleanProperty heatShown = new SimpleBooleanProperty(true);
     private final BooleanProperty heldHidden = new SimpleBooleanProperty(false);
     private final DoubleProperty alpha = new SimpleDoubleProperty(0.4);
+    private final BooleanProperty annotationsShown = new SimpleBooleanProperty(false);
+    private final javafx.scene.control.Label patientText = cornerLabel("patient-text");
+    private final javafx.scene.control.Label studyText = cornerLabel("study-text");
     private DecodedImage decoded;
     private PlacedMap placed;
     private double lastX;
     private double lastY;
+    private java.util.function.BiConsumer<Double, Double> windowDrag = (dx, dy) -> { };
 
     ImagePane() {
         setId("image-pane");
@@ -85,7 +90,15 @@ final class ImagePane extends Pane {
         loading.layoutXProperty().bind(widthProperty().subtract(loading.widthProperty()).divide(2));
         loading.layoutYProperty().bind(heightProperty().subtract(loading.heightProperty()).divide(2));
         content.visibleProperty().bind(loadingText.isEmpty());
-        getChildren().addAll(empty, loading);
+        getChildren().addAll(empty, loading, patientText, studyText);
+        patientText.setLayoutX(8);
+        patientText.setLayoutY(6);
+        studyText.layoutXProperty().bind(widthProperty().subtract(studyText.widthProperty()).subtract(8));
+        studyText.setLayoutY(6);
+        studyText.setTextAlignment(javafx.scene.text.TextAlignment.RIGHT);
+        for (javafx.scene.control.Label l : java.util.List.of(patientText, studyText)) {
+            l.visibleProperty().bind(annotationsShown.and(loadingText.isEmpty()).and(l.textProperty().isNotEmpty()));
+        }
 
         setOnScroll(e -> {
             if (e.getDeltaY() != 0) zoomAt(e.getX(), e.getY(), e.getDeltaY() > 0 ? 1.25 : 0.8);
@@ -97,6 +110,12 @@ final class ImagePane extends Pane {
             requestFocus();
         });
         setOnMouseDragged(e -> {
+            if (e.isSecondaryButtonDown()) {
+                windowDrag.accept(e.getX() - lastX, e.getY() - lastY);
+                lastX = e.getX();
+                lastY = e.getY();
+                return;
+            }
             translate.setX(translate.getX() + e.getX() - lastX);
             translate.setY(translate.getY() + e.getY() - lastY);
             lastX = e.getX();
@@ -126,8 +145,35 @@ final class ImagePane extends Pane {
         loadingText.set("");
         this.decoded = decoded;
         base.setImage(image);
+        var info = decoded == null ? null : decoded.dicom();
+        patientText.setText(info == null ? "" : String.join("\n", info.patientLines()));
+        studyText.setText(info == null ? "" : String.join("\n", info.studyLines()));
         clearHeat();
         fit();
+    }
+
+    /** The same image displayed through another window: nothing else changes. */
+    void setDisplayed(Image image) {
+        base.setImage(image);
+    }
+
+    /** What a right-drag does: called with the mouse's movement in screen pixels. */
+    void onWindowDrag(java.util.function.BiConsumer<Double, Double> action) { windowDrag = action; }
+
+    /** Patient and study text in the corners (DICOM images only); off until the user asks. */
+    BooleanProperty annotationsShownProperty() { return annotationsShown; }
+
+    /** For tests: the corner texts as shown, or null when hidden. */
+    String[] annotations() {
+        return patientText.isVisible() || studyText.isVisible() ? new String[] {patientText.getText(), studyText.getText()} : null;
+    }
+
+    private static javafx.scene.control.Label cornerLabel(String id) {
+        javafx.scene.control.Label l = new javafx.scene.control.Label();
+        l.setId(id);
+        l.setMouseTransparent(true);
+        l.setStyle("-fx-text-fill: #f0f0f0; -fx-font-size: 13px; -fx-effect: dropshadow(gaussian, black, 3, 0.8, 0, 0);");
+        return l;
     }
 
     void setHeat(Image layer, PlacedMap map) {
@@ -219,11 +265,16 @@ final class ImagePane extends Pane {
         int i = iy * decoded.width() + ix;
         float[][] p = decoded.planes();
         double max = decoded.bitDepth() == 16 ? 65535 : 255;
-        String value = decoded.isGray() ? String.valueOf(Math.round(p[0][i] * max))
+        String value = decoded.levels() != null ? plain(decoded.levels().values()[i])
+                : decoded.isGray() ? String.valueOf(Math.round(p[0][i] * max))
                 : String.format(Locale.ROOT, "%d, %d, %d", Math.round(p[0][i] * 255), Math.round(p[1][i] * 255), Math.round(p[2][i] * 255));
         String heatValue = placed != null && placed.contains(ix, iy)
                 ? String.format(Locale.ROOT, "  heat %.2f", Math.max(0, Math.min(1, placed.at(ix, iy)))) : "";
         pointer.set(String.format(Locale.ROOT, "(%d, %d) value %s%s", ix, iy, value, heatValue));
+    }
+
+    private static String plain(float v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
     ReadOnlyDoubleProperty zoomProperty() { return zoom; }
@@ -233,4 +284,6 @@ final class ImagePane extends Pane {
     DoubleProperty alphaProperty() { return alpha; }
 
     ImageView heatView() { return heat; }
+
+    ImageView baseView() { return base; }
 }

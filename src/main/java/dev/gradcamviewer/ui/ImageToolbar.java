@@ -15,7 +15,7 @@ import java.util.List;
 final class ImageToolbar {
     private ImageToolbar() { }
 
-    static HBox bar(ImagePane imagePane, Label imageLabel) {
+    static HBox bar(ImagePane imagePane, Label imageLabel, List<javafx.scene.control.Control> windowing) {
         ToggleButton heat = new ToggleButton("Heat (H)");
         heat.setId("heat-toggle");
         heat.selectedProperty().bindBidirectional(imagePane.heatShownProperty());
@@ -40,7 +40,13 @@ final class ImageToolbar {
         }
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox bar = new HBox(4, imageLabel, gap, heat, fit, actual);
+        HBox bar = new HBox(4, imageLabel, gap);
+        for (javafx.scene.control.Control c : windowing) {
+            c.setFocusTraversable(false);
+            c.setMinWidth(Region.USE_PREF_SIZE);
+            bar.getChildren().add(c);
+        }
+        bar.getChildren().addAll(heat, fit, actual);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(0, 4, 0, 0));
         return bar;

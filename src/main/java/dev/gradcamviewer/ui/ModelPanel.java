@@ -12,6 +12,7 @@ final class ModelPanel extends VBox {
     private final Label file = new Label();
     private final Label sha = new Label();
     private final Label taps = new Label();
+    private final Label dicomInput = new Label();
 
     ModelPanel() {
         super(3);
@@ -22,7 +23,10 @@ final class ModelPanel extends VBox {
         description.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         name.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         description.setId("model-description");
-        getChildren().addAll(name, description, file, sha, taps);
+        dicomInput.setId("model-dicom-input");
+        dicomInput.setWrapText(true);
+        dicomInput.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        getChildren().addAll(name, description, file, sha, taps, dicomInput);
     }
 
     void show(ModelBundle b) {
@@ -36,5 +40,6 @@ final class ModelPanel extends VBox {
         sha.setText("SHA-256: " + b.sha256().substring(0, 12) + "…");
         sha.setTooltip(new Tooltip(b.sha256()));
         taps.setText(b.hasManifest() ? b.tapNames().size() + " tapped layers" : "no Grad-CAM manifest: prediction only");
+        dicomInput.setText(dev.gradcamviewer.app.ModelInputs.describe(b.manifest().input().dicomWindowRule()));
     }
 }

@@ -169,10 +169,13 @@ final class ReviewController {
     private static ReviewEntry entryFor(WorkItem item, Verdict verdict, String note, OnScreen s) {
         String targetLabel = s.shown() == null || s.bundle() == null ? "" : s.bundle().labels().get(s.shown().pass().target());
         boolean mapShown = s.heat() != null;
+        var dicom = s.shown() == null || !s.shown().file().equals(item.file) ? null : s.shown().image().dicom();
         return new ReviewEntry(item.key, item.sha256, verdict, note, java.time.Instant.now().toString(),
                 s.bundle() == null ? "" : s.bundle().name(), s.bundle() == null ? "" : s.bundle().sha256(),
                 mapShown ? s.layer() : "", mapShown ? s.method().id() : "", targetLabel, ReviewEntry.currentReviewer(),
                 s.shown() == null ? "" : s.shown().pass().score().name().toLowerCase(Locale.ROOT),
-                mapShown ? s.placement().id() : "");
+                mapShown ? s.placement().id() : "",
+                dicom == null ? null : dicom.studyUid(), dicom == null ? null : dicom.seriesUid(), dicom == null ? null : dicom.sopInstanceUid(),
+                s.modelInput().isEmpty() ? null : s.modelInput());
     }
 }

@@ -29,6 +29,7 @@ final class StatusLine {
         this.title = title;
         for (int i = 0; i < right.length; i++) {
             if (i > 0) bar.getRightItems().add(new Label("  "));
+            right[i].setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             bar.getRightItems().add(right[i]);
         }
         bar.setId("status-bar");

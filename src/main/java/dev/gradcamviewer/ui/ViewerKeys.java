@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
 final class ViewerKeys {
     /** What the keys do. */
     record Actions(IntConsumer step, Consumer<Verdict> verdict, Runnable note, Runnable fit, Runnable oneToOne,
-                   Runnable toggleHeat, Consumer<Boolean> holdHeatHidden) { }
+                   Runnable toggleHeat, Consumer<Boolean> holdHeatHidden, Runnable invert, Runnable resetWindow, Runnable toggleText) { }
 
     private ViewerKeys() { }
 
@@ -36,6 +36,9 @@ final class ViewerKeys {
             else if (plain && k == KeyCode.F) a.fit().run();
             else if (plain && k == KeyCode.Z) a.oneToOne().run();
             else if (plain && k == KeyCode.H) a.toggleHeat().run();
+            else if (plain && k == KeyCode.I) a.invert().run();
+            else if (plain && k == KeyCode.R) a.resetWindow().run();
+            else if (plain && k == KeyCode.T) a.toggleText().run();
             else if (!typing && k == KeyCode.SPACE) a.holdHeatHidden().accept(true);
             else return;
             e.consume();

@@ -1,5 +1,7 @@
 package dev.gradcamviewer.ui;
 
+import java.util.List;
+
 import javafx.geometry.Insets;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
@@ -42,11 +44,12 @@ final class ViewerLayout {
     }
 
     /** The Image tab (the image with its toolbar) and the Compare tab. */
-    static void tabs(TabPane tabs, Tab imageTab, Tab compareTab, ImagePane image, Label imageLabel, ComparisonView comparison) {
+    static void tabs(TabPane tabs, Tab imageTab, Tab compareTab, ImagePane image, Label imageLabel, ComparisonView comparison,
+                     List<javafx.scene.control.Control> windowing) {
         BorderPane centre = new BorderPane(image);
         imageLabel.setPadding(new Insets(2, 6, 2, 6));
         imageLabel.setId("image-label");
-        centre.setTop(ImageToolbar.bar(image, imageLabel));
+        centre.setTop(ImageToolbar.bar(image, imageLabel, windowing));
         imageTab.setContent(centre);
         compareTab.setContent(comparison);
         imageTab.setClosable(false);

@@ -37,6 +37,7 @@ final class ViewerMenus {
             "1 / 2 / 3: agree / disagree / unsure with the model, then the next unreviewed image;  N: note",
             "F: fit to window (Compare: fit all tiles);  Z: actual pixels (1:1)",
             "H: show / hide the heatmap;  hold Space: hide it while held",
+            "Right-drag on the image: window (↔ width, ↕ centre);  R: reset window;  I: invert;  T: patient text",
             "Ctrl+O: open images;  Ctrl+Shift+O: open folder;  Ctrl+M: open model",
             "Ctrl+E: export overlay as PNG;  Ctrl+Shift+C: copy overlay",
             "Drop images, folders or a .pt model bundle onto the window");
@@ -47,11 +48,12 @@ final class ViewerMenus {
 
     private ViewerMenus() { }
 
-    static MenuBar bar(Stage stage, Actions a, BooleanProperty cropShown, StringProperty theme) {
+    static MenuBar bar(Stage stage, Actions a, BooleanProperty cropShown, StringProperty theme, Menu image) {
         MenuItem openImages = item("Open images\u2026", "Shortcut+O", () -> {
             FileChooser fc = new FileChooser();
             fc.setTitle("Open images");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff", "*.bmp"));
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff", "*.bmp", "*.dcm", "*.dicom"));
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("All files (DICOM without an extension)", "*"));
             a.lastFolder().get().ifPresent(fc::setInitialDirectory);
             List<File> files = fc.showOpenMultipleDialog(stage);
             if (files != null) a.openPaths().accept(files.stream().map(File::toPath).toList());
@@ -90,7 +92,7 @@ final class ViewerMenus {
         }
         theme.addListener((o, was, now) -> themes.getToggles().forEach(tg -> tg.setSelected(((RadioMenuItem) tg).getId().equals("theme-" + now))));
         Menu help = new Menu("Help", null, item("Keyboard shortcuts", "F1", () -> showShortcuts(stage)), item("About", null, a.about()));
-        return new MenuBar(file, view, help);
+        return new MenuBar(file, view, image, help);
     }
 
     static MenuItem item(String text, String accelerator, Runnable action) {

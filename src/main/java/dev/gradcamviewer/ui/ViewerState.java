@@ -29,6 +29,11 @@ final class ViewerState {
     final SimpleIntegerProperty renderCount = new SimpleIntegerProperty();
     final SimpleIntegerProperty comparisonCount = new SimpleIntegerProperty();
 
+    /** The display window of the shown image's gray levels. */
+    final GrayWindow window = new GrayWindow();
+    /** When the shown pass was made from the displayed window ("explain as displayed"): what it was; else null. */
+    String explainedAsDisplayed;
+
     /** The worklist's files in the order shown, and their items. */
     final List<Path> images = new ArrayList<>();
     final Map<Path, WorkItem> work = new HashMap<>();

@@ -66,6 +66,7 @@ public final class ViewerWindow {
     private final Label zoomLabel = new Label();
     private final Label pointerLabel = new Label();
     private final Label timingLabel = new Label();
+    private final Label windowLabel = new Label();
     private final SplitPane split = new SplitPane();
     private final WorklistPanel worklist = new WorklistPanel();
     private final ComparisonView comparison = new ComparisonView();
@@ -87,7 +88,7 @@ public final class ViewerWindow {
         this.stage = stage;
         this.engine = engine;
         this.settings = settings;
-        this.status = new StatusLine(stage, TITLE, zoomLabel, pointerLabel, timingLabel);
+        this.status = new StatusLine(stage, TITLE, windowLabel, zoomLabel, pointerLabel, timingLabel);
         this.display = new DisplayControls(settings);
         this.pipeline = new CamPipeline(state, engine, engineThread, display, new CamPipeline.Views(imagePane, predictionPanel,
                 comparison, notice, imageLabel, timingLabel, () -> centreTabs.getSelectionModel().getSelectedItem() == compareTab), status);
@@ -109,7 +110,9 @@ public final class ViewerWindow {
     private void build() {
         imagePane.alphaProperty().bind(display.alpha.valueProperty());
         ScrollPane rightScroll = ViewerLayout.rightPanel(modelPanel, predictionPanel, notice, layerPicker, display);
-        ViewerLayout.tabs(centreTabs, imageTab, compareTab, imagePane, imageLabel, comparison);
+        ViewerLayout.tabs(centreTabs, imageTab, compareTab, imagePane, imageLabel, comparison,
+                WindowingControls.toolbar(state.window, imagePane.annotationsShownProperty()));
+        imagePane.onWindowDrag(state.window::drag);
         centreTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b == compareTab) pipeline.renderComparison();
         });
@@ -130,6 +133,8 @@ public final class ViewerWindow {
         status.say("Ready");
         zoomLabel.textProperty().bind(imagePane.zoomProperty().multiply(100).asString("zoom %.0f %%"));
         pointerLabel.textProperty().bind(imagePane.pointerProperty());
+        windowLabel.setId("window-label");
+        windowLabel.textProperty().bind(state.window.textProperty());
 
         BorderPane root = new BorderPane(split);
         root.setTop(menus());
@@ -146,7 +151,8 @@ public final class ViewerWindow {
         ViewerKeys.install(scene, imagePane, new ViewerKeys.Actions(worklistControl::step, this::giveVerdict, review::editNote, () -> {
             if (centreTabs.getSelectionModel().getSelectedItem() == compareTab) comparison.fitAll();
             else imagePane.fit();
-        }, imagePane::oneToOne, imagePane::toggleHeat, imagePane::holdHeatHidden));
+        }, imagePane::oneToOne, imagePane::toggleHeat, imagePane::holdHeatHidden, state.window::toggleInvert, state.window::reset,
+                () -> imagePane.annotationsShownProperty().set(!imagePane.annotationsShownProperty().get())));
 
         imagePane.heatShownProperty().addListener((o, was, now) -> showMapStatus());
         layerPicker.setOnLayerChosen(path -> {
@@ -188,7 +194,8 @@ public final class ViewerWindow {
                 () -> {
                     saveSettings();
                     stage.close();
-                }, this::lastFolder, this::showAbout), imagePane.cropShownProperty(), theme);
+                }, this::lastFolder, this::showAbout), imagePane.cropShownProperty(), theme,
+                WindowingControls.menu(state.window, imagePane.annotationsShownProperty(), () -> pipeline.runPass(true)));
     }
 
     static final String DARK = ViewerMenus.DARK;
@@ -294,7 +301,8 @@ public final class ViewerWindow {
     /** What is on screen, for exports. */
     private OnScreen onScreen() {
         return new OnScreen(state.shown.get(), state.heat.get(), state.bundle.get(), state.colours, display.alpha.getValue(), state.layer, display.method.getValue(),
-                display.placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()));
+                display.placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()),
+                state.window.voi.get(), state.window.invert.get(), state.explainedAsDisplayed);
     }
 
     // ------------------------------------------------------------------ status
@@ -352,6 +360,11 @@ public final class ViewerWindow {
     public String currentLayer() { return state.layer; }
 
     ImagePane imagePane() { return imagePane; }
+
+    GrayWindow grayWindow() { return state.window; }
+
+    /** "Explain as displayed", as the Image menu does it. */
+    void explainAsDisplayed() { pipeline.runPass(true); }
 
     LayerPicker layerPicker() { return layerPicker; }
 
