@@ -15,9 +15,16 @@ from taps import TappedModel, as_map, eager_probe_gradients, layouts_of, zero_pr
 # Preprocessing (the article's: resize shorter side, centre crop, normalise), on float data
 # --------------------------------------------------------------------------------------------
 
-def load_image_float(path):
-    """Decode to float32 in [0, 1], shape (H, W, C) with C = 1 or 3 (alpha dropped)."""
+def load_image_float(path, dicom_window=None):
+    """Decode to float32 in [0, 1], shape (H, W, C) with C = 1 or 3 (alpha dropped). A DICOM file
+    through its gray-level pipeline and the manifest's dicom_window rule (dicom_input.py)."""
     from PIL import Image
+    import dicom_input
+    if dicom_input.is_dicom(path):
+        try:
+            return dicom_input.read(path, dicom_window)[:, :, None]
+        except Exception as e:
+            raise ExportError(f"cannot read DICOM image {path}: {e}")
     try:
         img = Image.open(path)
         img.load()
@@ -243,7 +250,7 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
 
     for path in images:
         stem = os.path.splitext(os.path.basename(path))[0]
-        x, crop = preprocess(load_image_float(path), spec)
+        x, crop = preprocess(load_image_float(path, spec.get("dicom_window")), spec)
         with torch.no_grad():
             wrapper = TappedModel(model, [], logits_module)
             outs = wrapper(x)

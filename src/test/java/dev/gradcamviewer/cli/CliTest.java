@@ -65,13 +65,32 @@ class CliTest extends CapturedConsole {
         assertEquals(0, code, err());
         String[] lines = out().strip().split("\n");
         assertEquals("file,predicted,probability,p_Normal,p_Pneumonia", lines[0]);
-        assertEquals(11, lines.length);
+        assertEquals(13, lines.length, "the ten samples, two of them also as DICOM");
+        assertTrue(out().contains("phantom-12-normal-mono1.dcm,Normal"), out());
         for (int i = 1; i < lines.length; i++) {
             String[] f = lines[i].split(",");
             String expected = f[0].contains("pneumonia") ? "Pneumonia" : "Normal";
             assertEquals(expected, f[1], lines[i]);
             assertEquals(1.0, Double.parseDouble(f[3]) + Double.parseDouble(f[4]), 1e-5);
         }
+    }
+
+    @Test
+    void aPhantomAsPngAndAsDicomGetsTheSamePrediction() {
+        Path dicom = Fixtures.dir().resolve("dicom/phantom-01-pneumonia.dcm");
+        assertEquals(0, GradcamCommand.execute("predict", Fixtures.sample("phantom-01-pneumonia.png").toString(), dicom.toString()), err());
+        String[] lines = out().strip().split("\n");
+        double png = Double.parseDouble(lines[1].split(",")[2]);
+        double dcm = Double.parseDouble(lines[2].split(",")[2]);
+        assertEquals(png, dcm, 1e-4, out());
+    }
+
+    @Test
+    void anUnsupportedDicomSyntaxIsNamedNotCalledNotAnImage() {
+        Path ls = Fixtures.dir().resolve("dicom/jpeg-ls.dcm");
+        assertEquals(1, GradcamCommand.execute("predict", ls.toString()));
+        assertTrue(err().contains("JPEG-LS Lossless (1.2.840.10008.1.2.4.80) is not supported"), err());
+        assertFalse(err().contains("not an image"), err());
     }
 
     @Test

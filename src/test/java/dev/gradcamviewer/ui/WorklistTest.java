@@ -52,7 +52,7 @@ class WorklistTest {
     private String shownName() { return window.shownProperty().get().file().getFileName().toString(); }
 
     private void waitForPredictions() {
-        waitUntil(() -> window.worklist().items().size() == 10
+        waitUntil(() -> window.worklist().items().size() == 12
                 && window.worklist().items().stream().allMatch(i -> i.prediction.get() != null), "every prediction");
     }
 
@@ -156,7 +156,7 @@ class WorklistTest {
 
         ComboBox<String> filter = robot.lookup("#worklist-filter").queryAs(ComboBox.class);
         robot.interact(() -> filter.setValue("Unreviewed"));
-        assertEquals(8, window.worklist().shown().size());
+        assertEquals(10, window.worklist().shown().size(), "twelve samples, two reviewed");
         robot.interact(() -> filter.setValue("Disagreed"));
         assertEquals(1, window.worklist().shown().size());
     }
