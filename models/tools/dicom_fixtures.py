@@ -292,6 +292,9 @@ def write(samples, out):
         np.save(os.path.join(out, c["file"] + ".modality.npy"), modality.astype(np.float32))
         np.save(os.path.join(out, c["file"] + ".input.npy"), model_input(ds, modality))
         c["study"], c["series"], c["sop"] = ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID
+        if c["file"] in ("mono2-windows.dcm", "mono1.dcm", "rescale-signed.dcm"):  # the exporter's other --dicom-window rules
+            np.save(os.path.join(out, c["file"] + ".full-range.npy"), model_input(ds, modality, {"rule": "full-range"}))
+            np.save(os.path.join(out, c["file"] + ".fixed.npy"), model_input(ds, modality, {"rule": "fixed", "center": 1500.0, "width": 1000.0}))
     cases += pydicom_cases(out)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(cases, f, indent=1)

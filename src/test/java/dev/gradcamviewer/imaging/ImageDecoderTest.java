@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,22 @@ class ImageDecoderTest {
         assertTrue(img.isGray());
         assertEquals(1200, img.width());
         assertEquals(1500, img.height());
+    }
+
+    @Test
+    void sixteenBitPngKeepsItsGrayLevelsForWindowingAndEightBitDoesNot() throws Exception {
+        DecodedImage img = ImageDecoder.decode(Fixtures.sample("phantom-06-pneumonia-16bit.png"));
+        GrayLevels levels = img.levels();
+        assertEquals("Whole bit depth (0 to 65535)", levels.presets().get(0).label());
+        assertTrue(levels.presets().get(1).label().startsWith("Full range ("), levels.presets().get(1).label());
+        for (int i = 0; i < img.planes()[0].length; i += 997) {
+            assertEquals(img.planes()[0][i] * 65535, levels.values()[i], 0.01, "the planes are the values / 65535");
+            assertEquals(img.planes()[0][i], levels.defaultVoi().apply(levels.values()[i]), 1e-6, "the default preset gives the planes");
+        }
+        float[] narrow = levels.render(new Voi.Range(levels.min(), (levels.min() + levels.max()) / 2, "half"), false);
+        assertTrue(narrow[img.width() * img.height() / 2] >= img.planes()[0][img.width() * img.height() / 2], "a narrower window brightens");
+        assertNull(ImageDecoder.decode(Fixtures.sample("phantom-02-normal.png")).levels());
+        assertNull(ImageDecoder.decode(Fixtures.sample("phantom-08-pneumonia.bmp")).levels());
     }
 
     @Test
