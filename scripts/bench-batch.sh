@@ -11,7 +11,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/in"
 for copy in 1 2 3; do
-  for f in models/samples/*; do cp "$f" "$work/in/$copy-$(basename "$f")"; done
+  # the ten PNG/JPEG/TIFF/BMP samples, as in the figures published before the DICOM samples came
+  for f in models/samples/*; do
+    case "$f" in *.dcm) continue ;; esac
+    cp "$f" "$work/in/$copy-$(basename "$f")"
+  done
 done
 n=$(ls "$work/in" | wc -l)
 echo "$n images; $(nproc) cores; $(java -jar target/gradcam-viewer.jar check-engine | tail -1)"
