@@ -353,7 +353,8 @@ def main():
     manifest = ex.read_manifest(DEMO)
     model = ex.eager_from_bundle(DEMO, manifest)
     images = [os.path.join(SAMPLES, f) for f in sorted(os.listdir(SAMPLES))]
-    ex.write_reference(model, manifest, images, os.path.join(out, "demo"), lambda *a: None, taps=DEMO_TAPS, methods=True)
+    ex.write_reference(model, manifest, images, os.path.join(out, "demo"), lambda *a: None, taps=DEMO_TAPS, methods=True,
+                       scorecam=("resnet_blocks.4",))
     bad_fixtures(os.path.join(out, "bad"))
     saturated_fixture(os.path.join(out, "bad"))
     placement_fixtures(os.path.join(out, "placement"))

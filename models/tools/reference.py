@@ -226,7 +226,34 @@ def article_hooks(model, x, taps, activation, logits_module, target, score):
     return {t: (store[("a", t)], store[("g", t)]) for t in taps if ("a", t) in store and ("g", t) in store}
 
 
-def write_reference(model, manifest, images, out_dir, log, taps=None, methods=False):
+def reference_scorecam(model, x, acts, logits_module, activation, target, score):
+    """Score-CAM (Wang et al. 2020) as pytorch-grad-cam defines it, written from that definition: each
+    channel of acts (1, C, h, w), upsampled bilinearly with corners aligned to the input's size and
+    min-max normalised (+1e-8), masks the input; the soft-max over channels of the target's score for
+    each masked input weighs the channels; ReLU of the weighted sum, divided by its maximum. Masks
+    and the map in float64; the masked passes through `model` as it is (float32: float64 convolutions
+    take minutes on a CPU, and the scores' rounding, ~1e-6, is far below the tolerance).
+    Returns the map and the scores."""
+    import torch.nn.functional as F
+    x64 = x.double()
+    dtype = next(model.parameters()).dtype
+    up = F.interpolate(acts.double(), size=tuple(x.shape[-2:]), mode="bilinear", align_corners=True)[0]
+    flat = up.flatten(1)
+    masks = (up - flat.min(1).values[:, None, None]) / (flat.max(1).values - flat.min(1).values + 1e-8)[:, None, None]
+    wrapper = TappedModel(model, [], logits_module)
+    scores = []
+    with torch.no_grad():
+        for k0 in range(0, masks.shape[0], 32):
+            outs = wrapper((x64 * masks[k0:k0 + 32, None]).to(dtype))
+            for i in range(outs[0].shape[0]):
+                scores.append(float(target_score(outs[0][i], outs[1][i] if logits_module else None, activation, target, score)))
+    scores = torch.tensor(scores, dtype=torch.float64)
+    w = torch.softmax(scores, 0)
+    cam = torch.relu((w[:, None, None] * acts.double()[0]).sum(0))
+    return normalise(cam), scores
+
+
+def write_reference(model, manifest, images, out_dir, log, taps=None, methods=False, scorecam=()):
     """Per image: the preprocessed input, prediction, and for each tap (default: all) the article's
     Grad-CAM from eager hooks, from the output and from the logit; with methods=True also the
     other four methods, each as <stem>.<tap>.<method>.<score>.npy.
@@ -290,6 +317,10 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
                     # the tensors the maps were made from, so that methods can be checked on equal inputs
                     entry["cams"][tap][score]["activations"] = save(f"{stem}.{tap}.{score}.activations.npy", a.numpy(), np.float64)
                     entry["cams"][tap][score]["gradients"] = save(f"{stem}.{tap}.{score}.gradients.npy", g.numpy(), np.float64)
+                if tap in scorecam and score == "logit" and path == images[0]:
+                    cam, scores = reference_scorecam(model, x, acts[i], logits_module, activation, target, score)
+                    entry["cams"][tap][score]["scorecam"] = {"map": save(f"{stem}.{tap}.scorecam.{score}.npy", cam.numpy()),
+                                                             "scores": save(f"{stem}.{tap}.scorecam.{score}.scores.npy", scores.numpy(), np.float64)}
         index["images"].append(entry)
         log(f"reference: {path}: target {target}, p = {probs.numpy().round(4).tolist()}")
     with open(os.path.join(out_dir, "reference.json"), "w") as f:

@@ -51,10 +51,23 @@ public final class ExplainedImage implements AutoCloseable {
     public PassResult pass() { return pass; }
 
     public CamMap cam(String layer, CamMethod method) {
-        return maps.computeIfAbsent(layer + "|" + method.id(), k -> {
-            TapTensors t = pass.tap(layer);
-            return method.compute(new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width()));
-        });
+        CamMap done = maps.get(layer + "|" + method.id());
+        if (done != null) return done;
+        if (method.needsModelPasses()) {
+            throw new IllegalStateException(method.displayName() + " of " + layer + " needs the model's passes first (ScoreCamRunner)");
+        }
+        return maps.computeIfAbsent(layer + "|" + method.id(), k -> method.compute(layer(layer)));
+    }
+
+    /** A layer's activations and gradients, as the methods take them. */
+    public LayerData layer(String layer) {
+        TapTensors t = pass.tap(layer);
+        return new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width());
+    }
+
+    /** A map made elsewhere (by further passes of the model), kept with the others. */
+    public void keep(String layer, CamMethod method, CamMap map) {
+        maps.put(layer + "|" + method.id(), map);
     }
 
     public PlacedMap placed(String layer, CamMethod method, Placement placement) {

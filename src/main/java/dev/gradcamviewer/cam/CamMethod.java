@@ -18,9 +18,8 @@ public sealed interface CamMethod permits ChannelWeights, CellWeights, MapMethod
         int n = layer.cells();
         float[] a = layer.activations();
         double[] sum = new double[n];
-        boolean zeroGradient = layer.gradientIsZero();
+        boolean zeroGradient = usesGradients() && layer.gradientIsZero();
         if (this instanceof MapMethod mm) {
-            if (!mm.usesGradients()) zeroGradient = false;
             sum = zeroGradient ? sum : mm.rawMap(layer);
         } else if (this instanceof ChannelWeights cw) {
             double[] w = cw.channelWeights(layer);
@@ -45,6 +44,15 @@ public sealed interface CamMethod permits ChannelWeights, CellWeights, MapMethod
         if (max > 0) for (int p = 0; p < n; p++) map[p] = (float) (map[p] / max);
         return new CamMap(map, layer.height(), layer.width(), zeroGradient);
     }
+
+    /**
+     * Whether the weights need further passes of the model (Score-CAM's masked inputs): such a map is
+     * made where the model runs ({@code app.ScoreCamRunner}), not from the layer alone.
+     */
+    default boolean needsModelPasses() { return false; }
+
+    /** Whether the map depends on the gradients (a map without them is never "saturated"). */
+    default boolean usesGradients() { return true; }
 
     /** Whether the weighted activations are averaged over channels (the article's Grad-CAM) or summed. */
     default boolean channelMean() { return false; }

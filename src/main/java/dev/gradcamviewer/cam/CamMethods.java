@@ -12,12 +12,15 @@ public final class CamMethods {
     public static final List<CamMethod> ALL = List.of(new GradCam(), new GradCamPlusPlus(), new XGradCam(), new LayerCam(),
             new HiResCam(), new GradCamElementWise(), new EigenCam(), new EigenGradCam(), new RandomCam());
 
+    /** Methods whose weights need further passes of the model: the command line has them. */
+    public static final List<CamMethod> WITH_MODEL_PASSES = List.of(ScoreCam.METHOD);
+
     private CamMethods() { }
 
     /** By id ("gradcam") or display name ("Grad-CAM"), ignoring case and dashes. */
     public static Optional<CamMethod> byName(String name) {
         String key = normal(name);
-        return ALL.stream().filter(m -> normal(m.id()).equals(key) || normal(m.displayName()).equals(key)).findFirst();
+        return java.util.stream.Stream.concat(ALL.stream(), WITH_MODEL_PASSES.stream()).filter(m -> normal(m.id()).equals(key) || normal(m.displayName()).equals(key)).findFirst();
     }
 
     private static String normal(String s) {

@@ -10,5 +10,6 @@ public non-sealed interface MapMethod extends CamMethod {
     double[] rawMap(LayerData layer);
 
     /** Whether the method needs the gradient (a saturated score leaves it without a map). */
+    @Override
     boolean usesGradients();
 }

@@ -1,6 +1,7 @@
 package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.app.ExplainedImage;
+import dev.gradcamviewer.app.ScoreCamRunner;
 import dev.gradcamviewer.app.Explainer;
 import dev.gradcamviewer.app.ModelInputs;
 import dev.gradcamviewer.cam.CamMap;
@@ -86,7 +87,14 @@ final class ExplainBatch {
                     if (i + 1 < files.size() && small(files.get(i + 1)) && small(image)) next = decodeLater(files.get(i + 1));
                     else drain(writing, rows); // a large image: nothing else in memory meanwhile
                     ex = runner.call("explaining " + file, () -> explainer.explain(file, image, prepared.input(), s.target(), s.score(), s.layers()));
-                    for (String layer : s.layers()) ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
+                    ExplainedImage explained = ex;
+                    for (String layer : s.layers()) {
+                        if (s.cam().needsModelPasses()) {
+                            runner.call(s.cam().displayName() + " of " + layer, () -> ScoreCamRunner.compute(runner.bundle(), explained, layer, k -> { }));
+                        } else {
+                            ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
+                        }
+                    }
                 } catch (BundleException e) {
                     if (!(e instanceof ImageFailedException)) throw e;
                     drain(writing, rows);

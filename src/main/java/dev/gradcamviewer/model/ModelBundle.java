@@ -150,6 +150,41 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /**
+     * The target's score for each of {@code n} preprocessed inputs laid end to end, in one batched
+     * forward pass without gradients (the masked inputs of Score-CAM and of the faithfulness
+     * metrics). The probes are given for one input and broadcast over the batch.
+     */
+    public synchronized float[] scores(float[] inputs, int n, int target, Score score) throws BundleException {
+        Manifest.InputSpec in = manifest.input();
+        long one = (long) in.channels() * in.height() * in.width();
+        if (inputs.length != one * n) throw new BundleException("inputs have " + inputs.length + " values; " + n + " inputs of " + in.shape() + " were expected");
+        return TorchEngine.forward(() -> scoresOnce(inputs, n, target, score));
+    }
+
+    private float[] scoresOnce(float[] inputs, int n, int target, Score score) throws BundleException {
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList batch = new NDList();
+            Manifest.InputSpec in = manifest.input();
+            batch.add(manager.create(inputs, new Shape(n, in.channels(), in.height(), in.width())));
+            for (Manifest.TapSpec tap : manifest.taps()) batch.add(manager.zeros(new Shape(tap.shapeArray())));
+            NDList out = model.getBlock().forward(new ParameterStore(manager, false), batch, false);
+            float[] y = out.get(0).toFloatArray();
+            float[] z = manifest.output().returnsLogits() ? out.get(1).toFloatArray() : null;
+            requireFinite(y);
+            int k = y.length / n;
+            float[] scores = new float[n];
+            for (int i = 0; i < n; i++) {
+                float[] row = java.util.Arrays.copyOfRange(y, i * k, (i + 1) * k);
+                float[] logits = z == null ? null : java.util.Arrays.copyOfRange(z, i * (z.length / n), (i + 1) * (z.length / n));
+                scores[i] = ScoreSelector.select(row, logits, manifest.output(), target, score);
+            }
+            return scores;
+        } catch (EngineException e) {
+            throw new ImageFailedException("the model rejected a batch of " + n + " inputs: " + oneLine(e), e);
+        }
+    }
+
+    /**
      * One forward+backward pass with every probe tap: the prediction and, for the taps asked for
      * (all when {@code wanted} is null), activations and the gradient of the target's score.
      * Target -1 means the predicted label.

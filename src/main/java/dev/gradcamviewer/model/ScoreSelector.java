@@ -26,4 +26,25 @@ final class ScoreSelector {
         }
         return one && target == 0 ? p.neg().add(1) : p;
     }
+
+    /** The same score from one row of outputs already in Java: {@code y} the output, {@code z} the logits (or null). */
+    static float select(float[] y, float[] z, Manifest.OutputSpec out, int target, Score score) {
+        boolean one = y.length == 1;
+        if (score == Score.LOGIT) {
+            float[] logits = out.returnsLogits() && z != null ? z : y;
+            if (one) return target == 0 ? -logits[0] : logits[0];
+            return logits[target];
+        }
+        double p;
+        if (!one && out.isMultiLabel()) {
+            p = "logits".equals(out.activation()) ? sigmoid(y[target]) : y[target];
+        } else if ("logits".equals(out.activation())) {
+            p = one ? sigmoid(y[0]) : Prediction.probabilities("logits", y)[target];
+        } else {
+            p = one ? y[0] : y[target];
+        }
+        return (float) (one && target == 0 ? 1 - p : p);
+    }
+
+    private static double sigmoid(double v) { return 1 / (1 + Math.exp(-v)); }
 }

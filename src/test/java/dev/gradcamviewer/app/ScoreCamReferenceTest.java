@@ -1,0 +1,76 @@
+package dev.gradcamviewer.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradcamviewer.Fixtures;
+import dev.gradcamviewer.cam.CamMap;
+import dev.gradcamviewer.cam.ScoreCam;
+import dev.gradcamviewer.imaging.Npy;
+import dev.gradcamviewer.imaging.Preprocessed;
+import dev.gradcamviewer.model.ModelBundle;
+import dev.gradcamviewer.model.PassResult;
+import dev.gradcamviewer.model.Score;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Score-CAM through the bundle's batched passes against the exporter's reference, written from
+ * pytorch-grad-cam's definition with eager PyTorch (reference.py: reference_scorecam) on the same
+ * input: the map within 1e-4 (the 256 scores are what it is made of).
+ */
+class ScoreCamReferenceTest {
+    @Test
+    void scoreCamMatchesTheEagerReferenceOnTheDemo() throws Exception {
+        Path dir = Fixtures.dir().resolve("demo");
+        JsonNode index = new ObjectMapper().readTree(dir.resolve("reference.json").toFile());
+        JsonNode image = index.get("images").get(0);
+        JsonNode ref = image.get("cams").get("resnet_blocks.4").get("logit").get("scorecam");
+        float[] expected = Npy.read(dir.resolve(ref.get("map").asText())).data();
+        double[] expectedScores = Npy.readDoubles(dir.resolve(ref.get("scores").asText())).data();
+        float[] input = Npy.read(dir.resolve(image.get("input").asText())).data();
+        try (ModelBundle bundle = ModelBundle.open(Fixtures.demoModel())) {
+            PassResult pass = bundle.explain(input, image.get("target").asInt(), Score.LOGIT, List.of("resnet_blocks.4"));
+            ExplainedImage ex = new ExplainedImage(Path.of(image.get("file").asText()), null,
+                    new Preprocessed(input, 3, 256, 256, null), pass, bundle.manifest().taps());
+            assertThrows(IllegalStateException.class, () -> ex.cam("resnet_blocks.4", ScoreCam.METHOD), "not before its passes");
+            AtomicInteger last = new AtomicInteger();
+            CamMap map = ScoreCamRunner.compute(bundle, ex, "resnet_blocks.4", last::set);
+            assertEquals(256, last.get(), "progress reaches every channel");
+            assertSame(map, ex.cam("resnet_blocks.4", ScoreCam.METHOD), "kept with the pass's maps");
+            double range = 0;
+            for (double s : expectedScores) range = Math.max(range, Math.abs(s));
+            double worst = 0;
+            for (int i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(map.values()[i] - expected[i]));
+            System.out.printf("Score-CAM vs eager reference: map max |diff| %.2e over %d cells%n", worst, expected.length);
+            assertTrue(worst <= 1e-4, "Score-CAM map differs by " + worst);
+            assertTrue(range > 1, "the scores spread: a test that can fail");
+            ex.close();
+        }
+    }
+
+    @Test
+    void aCancelledScoreCamStopsBetweenBatches() throws Exception {
+        Path dir = Fixtures.dir().resolve("demo");
+        JsonNode image = new ObjectMapper().readTree(dir.resolve("reference.json").toFile()).get("images").get(0);
+        float[] input = Npy.read(dir.resolve(image.get("input").asText())).data();
+        try (ModelBundle bundle = ModelBundle.open(Fixtures.demoModel())) {
+            PassResult pass = bundle.explain(input, -1, Score.LOGIT, List.of("resnet_blocks.4"));
+            ExplainedImage ex = new ExplainedImage(Path.of("x.png"), null, new Preprocessed(input, 3, 256, 256, null), pass, bundle.manifest().taps());
+            AtomicInteger done = new AtomicInteger();
+            assertThrows(InterruptedException.class, () -> ScoreCamRunner.compute(bundle, ex, "resnet_blocks.4", k -> {
+                done.set(k);
+                Thread.currentThread().interrupt();
+            }));
+            assertEquals(ScoreCamRunner.BATCH, done.get(), "one batch, then the cancel is seen");
+            ex.close();
+        }
+    }
+}
