@@ -59,6 +59,11 @@ public final class ExplainedImage implements AutoCloseable {
         return maps.computeIfAbsent(layer + "|" + method.id(), k -> method.compute(layer(layer)));
     }
 
+    /** Whether the map of this layer and method is made already. */
+    public boolean hasMap(String layer, CamMethod method) {
+        return maps.containsKey(layer + "|" + method.id());
+    }
+
     /** A layer's activations and gradients, as the methods take them. */
     public LayerData layer(String layer) {
         TapTensors t = pass.tap(layer);

@@ -22,6 +22,12 @@ public final class ScoreCamRunner {
     /** {@code progress} hears how many channels are scored so far. */
     public static CamMap compute(ModelBundle bundle, ExplainedImage ex, String layer, IntConsumer progress)
             throws BundleException, InterruptedException {
+        return compute(bundle, ex, layer, progress, () -> false);
+    }
+
+    /** The same, stopping between batches once {@code stop} says so (or the thread is interrupted). */
+    public static CamMap compute(ModelBundle bundle, ExplainedImage ex, String layer, IntConsumer progress,
+                                 java.util.function.BooleanSupplier stop) throws BundleException, InterruptedException {
         LayerData data = ex.layer(layer);
         float[] x = ex.input().tensor();
         int h = ex.input().height();
@@ -30,7 +36,7 @@ public final class ScoreCamRunner {
         float[] scores = new float[channels];
         int batch = BATCH;
         for (int k0 = 0; k0 < channels; ) {
-            if (Thread.interrupted()) throw new InterruptedException("Score-CAM cancelled");
+            if (Thread.interrupted() || stop.getAsBoolean()) throw new InterruptedException("Score-CAM cancelled");
             int n = Math.min(batch, channels - k0);
             float[] inputs = new float[n * x.length];
             for (int i = 0; i < n; i++) ScoreCam.masked(x, ScoreCam.mask(data, k0 + i, h, w), inputs, i * x.length);

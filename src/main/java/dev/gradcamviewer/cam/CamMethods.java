@@ -15,6 +15,9 @@ public final class CamMethods {
     /** Methods whose weights need further passes of the model: the command line has them. */
     public static final List<CamMethod> WITH_MODEL_PASSES = List.of(ScoreCam.METHOD);
 
+    /** What the viewer offers: every method, those with model passes last. */
+    public static final List<CamMethod> FOR_VIEWER = java.util.stream.Stream.concat(ALL.stream(), WITH_MODEL_PASSES.stream()).toList();
+
     private CamMethods() { }
 
     /** By id ("gradcam") or display name ("Grad-CAM"), ignoring case and dashes. */

@@ -2,6 +2,7 @@ package dev.gradcamviewer.ui;
 
 import dev.gradcamviewer.app.CamEngine;
 import dev.gradcamviewer.app.ExplainedImage;
+import dev.gradcamviewer.app.ScoreCamRunner;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
@@ -41,6 +42,10 @@ final class CamPipeline {
     private final ExecutorService renderThread = LatestOnly.thread("cam-render");
     private final ExecutorService compareThread = LatestOnly.thread("cam-compare");
     final LatestOnly passes;
+    /** Score-CAM's masked passes, on the model's thread; stopped between batches when superseded. */
+    private final LatestOnly modelPasses;
+    private ExplainedImage modelPassesFor;
+    private String modelPassesLayer;
     final LatestOnly renders = new LatestOnly(renderThread);
     private final LatestOnly compareRenders = new LatestOnly(compareThread);
     private final LatestOnly windowRenders = new LatestOnly(LatestOnly.thread("window-render"));
@@ -52,6 +57,7 @@ final class CamPipeline {
         this.views = views;
         this.status = status;
         this.passes = new LatestOnly(engineThread);
+        this.modelPasses = new LatestOnly(engineThread);
         state.window.voi.addListener((o, a, b) -> redisplay());
         state.window.invert.addListener((o, a, b) -> redisplay());
     }
@@ -93,6 +99,7 @@ final class CamPipeline {
         Score s = display.score.getValue();
         renders.supersede();
         status.end(renders);
+        stopModelPasses();
         state.displayComplete = false;
         ExplainedImage before = state.shown.get();
         boolean sameImage = before != null && before.file().equals(file);
@@ -160,6 +167,12 @@ final class CamPipeline {
         }
         state.displayComplete = false;
         CamMethod m = display.method.getValue();
+        if (m.needsModelPasses() && !ex.hasMap(l, m)) {
+            // the same request already under way (a colour change meanwhile, say) goes on
+            if (!(status.isBusy(modelPasses) && modelPassesFor == ex && l.equals(modelPassesLayer))) runModelPasses(ex, b, l, m);
+            return;
+        }
+        stopModelPasses();
         Placement p = display.placement.getValue();
         HeatColorizer c = state.colours;
         status.begin(renders, "Rendering " + m.displayName() + " of " + l + "\u2026");
@@ -208,6 +221,31 @@ final class CamPipeline {
         renderComparison();
     }
 
+    /** Score-CAM's masked passes for the shown image and layer, with progress; the map is drawn when they are done. */
+    private void runModelPasses(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
+        int channels = b.manifest().taps().stream().filter(t -> t.name().equals(l)).findFirst().map(t -> t.shape().get(1)).orElse(0);
+        String what = m.displayName() + " of " + l + ": " + channels + " masked passes";
+        stopModelPasses();
+        modelPassesFor = ex;
+        modelPassesLayer = l;
+        status.begin(modelPasses, what + "\u2026");
+        modelPasses.submit(stale -> ScoreCamRunner.compute(b, ex, l, done -> javafx.application.Platform.runLater(() -> {
+            if (status.isBusy(modelPasses)) status.say(what + ", " + done + " done\u2026");
+        }), stale), map -> {
+            status.end(modelPasses);
+            render();
+        }, e -> {
+            status.end(modelPasses);
+            if (!(e instanceof InterruptedException)) status.fail(m.displayName() + " could not be made: " + UiText.reason(e));
+        });
+    }
+
+    /** A newer image, label, layer or method: masked passes under way stop at their next batch. */
+    private void stopModelPasses() {
+        modelPasses.supersede();
+        status.end(modelPasses);
+    }
+
     /** The comparison grid from the cached pass: no model run. */
     void renderComparison() {
         ExplainedImage ex = state.shown.get();
@@ -222,7 +260,10 @@ final class CamPipeline {
         String layer = state.layer;
         if (comparison.methodsMode()) {
             // what the tiles share (the layer, or the method) is said once, in the status bar and the figure's header
-            for (CamMethod m : CamMethods.ALL) specs.add(new ComparisonView.TileSpec(layer, m.id(), m.displayName()));
+            for (CamMethod m : CamMethods.FOR_VIEWER) {
+                // a method with model passes has a tile once its map is made (chosen in the Image tab)
+                if (!m.needsModelPasses() || ex.hasMap(layer, m)) specs.add(new ComparisonView.TileSpec(layer, m.id(), m.displayName()));
+            }
         } else {
             CamMethod m = display.method.getValue();
             for (String l : comparison.checkedLayers()) specs.add(new ComparisonView.TileSpec(l, m.id(), l));

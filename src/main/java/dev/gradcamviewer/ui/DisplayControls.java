@@ -68,7 +68,7 @@ final class DisplayControls {
         choices(placement, "placement", List.of(Placement.values()), Placement.RECEPTIVE_FIELD, UiText::placementName,
                 "Receptive field: each cell on the centre of the pixels it sees.\n"
                         + "Resize: half-pixel resizing, as the article and other tools do (half a stride down and right).");
-        choices(method, "method", CamMethods.ALL, CamMethods.byName(settings.get("method", "gradcam")).orElse(CamMethods.ALL.get(0)),
+        choices(method, "method", CamMethods.FOR_VIEWER, CamMethods.byName(settings.get("method", "gradcam")).orElse(CamMethods.ALL.get(0)),
                 CamMethod::displayName, null);
 
         colourBar.setFitWidth(260);

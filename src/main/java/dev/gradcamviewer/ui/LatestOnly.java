@@ -19,6 +19,11 @@ final class LatestOnly {
         T call() throws Exception;
     }
 
+    /** Work that stops early once it is superseded (it asks {@code superseded} between steps). */
+    interface StoppableWork<T> {
+        T call(java.util.function.BooleanSupplier superseded) throws Exception;
+    }
+
     private final ExecutorService executor;
     private final AtomicLong generation = new AtomicLong();
     private Future<?> pending;
@@ -38,7 +43,13 @@ final class LatestOnly {
 
     /** Runs {@code work} after what is already running; delivers on the FX thread unless superseded. */
     synchronized <T> long submit(Work<T> work, Consumer<T> onResult, Consumer<Throwable> onError) {
+        return submit(superseded -> work.call(), onResult, onError);
+    }
+
+    /** The same for work that can stop early: it is told when a newer request (or {@link #supersede}) came. */
+    synchronized <T> long submit(StoppableWork<T> stoppable, Consumer<T> onResult, Consumer<Throwable> onError) {
         long id = generation.incrementAndGet();
+        Work<T> work = () -> stoppable.call(() -> generation.get() != id);
         if (pending != null) pending.cancel(false);
         pending = executor.submit(() -> {
             if (generation.get() != id) return;
