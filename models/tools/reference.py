@@ -253,6 +253,36 @@ def reference_scorecam(model, x, acts, logits_module, activation, target, score)
     return normalise(cam), scores
 
 
+def reference_ablationcam(model, x, acts, tap, logits_module, activation, target, score):
+    """Ablation-CAM (Desai and Ramaswamy 2020) written from the paper: a forward hook on the eager
+    layer zeroes one channel of its output; the channel's weight is (y - y_k) / y for the target's
+    score y; ReLU of the weighted sum of the (float64) activations, divided by its maximum. Returns the
+    map, the score without removal and the scores with each channel removed."""
+    module = dict(model.named_modules())[tap]
+    wrapper = TappedModel(model, [], logits_module)
+
+    def score_of(outs):
+        return float(target_score(outs[0], outs[1] if logits_module else None, activation, target, score))
+
+    with torch.no_grad():
+        original = score_of(wrapper(x))
+        removed = []
+        for k in range(acts.shape[1]):
+            def zero(m, i, o, k=k):
+                o = o.clone()
+                o[:, k] = 0
+                return o
+            handle = module.register_forward_hook(zero)
+            try:
+                removed.append(score_of(wrapper(x)))
+            finally:
+                handle.remove()
+    removed = torch.tensor(removed, dtype=torch.float64)
+    w = (original - removed) / original
+    cam = torch.relu((w[:, None, None] * acts.double()[0]).sum(0))
+    return normalise(cam), original, removed
+
+
 def write_reference(model, manifest, images, out_dir, log, taps=None, methods=False, scorecam=()):
     """Per image: the preprocessed input, prediction, and for each tap (default: all) the article's
     Grad-CAM from eager hooks, from the output and from the logit; with methods=True also the
@@ -321,6 +351,10 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
                     cam, scores = reference_scorecam(model, x, acts[i], logits_module, activation, target, score)
                     entry["cams"][tap][score]["scorecam"] = {"map": save(f"{stem}.{tap}.scorecam.{score}.npy", cam.numpy()),
                                                              "scores": save(f"{stem}.{tap}.scorecam.{score}.scores.npy", scores.numpy(), np.float64)}
+                    cam, original, removed = reference_ablationcam(model, x, acts[i], tap, logits_module, activation, target, score)
+                    entry["cams"][tap][score]["ablationcam"] = {
+                        "map": save(f"{stem}.{tap}.ablationcam.{score}.npy", cam.numpy()), "original": original,
+                        "removed": save(f"{stem}.{tap}.ablationcam.{score}.removed.npy", removed.numpy(), np.float64)}
         index["images"].append(entry)
         log(f"reference: {path}: target {target}, p = {probs.numpy().round(4).tolist()}")
     with open(os.path.join(out_dir, "reference.json"), "w") as f:

@@ -54,7 +54,7 @@ public final class ExplainedImage implements AutoCloseable {
         CamMap done = maps.get(layer + "|" + method.id());
         if (done != null) return done;
         if (method.needsModelPasses()) {
-            throw new IllegalStateException(method.displayName() + " of " + layer + " needs the model's passes first (ScoreCamRunner)");
+            throw new IllegalStateException(method.displayName() + " of " + layer + " needs the model's passes first (ModelPassCams)");
         }
         return maps.computeIfAbsent(layer + "|" + method.id(), k -> method.compute(layer(layer)));
     }

@@ -47,7 +47,7 @@ public sealed interface CamMethod permits ChannelWeights, CellWeights, MapMethod
 
     /**
      * Whether the weights need further passes of the model (Score-CAM's masked inputs): such a map is
-     * made where the model runs ({@code app.ScoreCamRunner}), not from the layer alone.
+     * made where the model runs ({@code app.ModelPassCams}), not from the layer alone.
      */
     default boolean needsModelPasses() { return false; }
 

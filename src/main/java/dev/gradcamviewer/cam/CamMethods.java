@@ -13,7 +13,7 @@ public final class CamMethods {
             new HiResCam(), new GradCamElementWise(), new EigenCam(), new EigenGradCam(), new RandomCam());
 
     /** Methods whose weights need further passes of the model: the command line has them. */
-    public static final List<CamMethod> WITH_MODEL_PASSES = List.of(ScoreCam.METHOD);
+    public static final List<CamMethod> WITH_MODEL_PASSES = List.of(ScoreCam.METHOD, AblationCam.METHOD);
 
     /** What the viewer offers: every method, those with model passes last. */
     public static final List<CamMethod> FOR_VIEWER = java.util.stream.Stream.concat(ALL.stream(), WITH_MODEL_PASSES.stream()).toList();

@@ -4,7 +4,7 @@ package dev.gradcamviewer.cam;
  * Score-CAM (Wang et al. 2020) as pytorch-grad-cam computes it: each channel's activation, upsampled
  * bilinearly to the model's input (corners aligned, as {@code UpsamplingBilinear2d}) and min-max
  * normalised, masks the input; the target's score for each masked input, soft-maxed over channels,
- * is that channel's weight. The masked passes are the model's work ({@code app.ScoreCamRunner}); this
+ * is that channel's weight. The masked passes are the model's work ({@code app.ModelPassCams}); this
  * class is the arithmetic on both sides of them.
  */
 public final class ScoreCam {
@@ -69,29 +69,9 @@ public final class ScoreCam {
     /** The map from the weights the masked passes gave. */
     public static CamMap map(LayerData layer, float[] scores) {
         double[] w = weights(scores);
-        return new Weighted(w).compute(layer);
+        return new ModelPassMethod.Weighted(ID, NAME, w).compute(layer);
     }
 
     /** Score-CAM as users name it (`explain --method scorecam`); its weights come from the model's masked passes. */
-    public static final CamMethod METHOD = new Named();
-
-    private record Named() implements ChannelWeights {
-        @Override public String id() { return ID; }
-        @Override public String displayName() { return NAME; }
-        @Override public boolean usesGradients() { return false; }
-        @Override public boolean needsModelPasses() { return true; }
-
-        @Override
-        public double[] channelWeights(LayerData layer) {
-            throw new IllegalStateException("Score-CAM's weights come from masked passes of the model (app.ScoreCamRunner), not from the layer alone");
-        }
-    }
-
-    /** Score-CAM's weights as a method over the layer: gradients play no part. */
-    private record Weighted(double[] weights) implements ChannelWeights {
-        @Override public String id() { return ID; }
-        @Override public String displayName() { return NAME; }
-        @Override public double[] channelWeights(LayerData layer) { return weights; }
-        @Override public boolean usesGradients() { return false; }
-    }
+    public static final CamMethod METHOD = new ModelPassMethod(ID, NAME);
 }

@@ -91,10 +91,10 @@ final class BenchCommand implements Callable<Integer> {
                 if (camMethod.needsModelPasses()) {
                     int channels = ex.layer(layer).channels();
                     double[] t = new double[Math.max(1, Math.min(runs, 5))];
-                    for (int i = 0; i < t.length; i++) t[i] = time(() -> dev.gradcamviewer.app.ScoreCamRunner.compute(bundle, ex, layer, k -> { }));
+                    for (int i = 0; i < t.length; i++) t[i] = time(() -> dev.gradcamviewer.app.ModelPassCams.compute(camMethod, bundle, ex, layer, k -> { }));
                     Arrays.sort(t);
                     System.out.printf(Locale.ROOT, "%-68s median %7.0f ms  (min %.0f, %d runs)%n", "(d) " + camMethod.displayName() + " of " + layer + ": "
-                            + channels + " masked passes, batches of " + dev.gradcamviewer.app.ScoreCamRunner.BATCH, t[t.length / 2], t[0], t.length);
+                            + channels + " passes, one per channel, batched", t[t.length / 2], t[0], t.length);
                 }
                 cam = ex.cam(layer, camMethod);
             }

@@ -1,7 +1,7 @@
 package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.app.ExplainedImage;
-import dev.gradcamviewer.app.ScoreCamRunner;
+import dev.gradcamviewer.app.ModelPassCams;
 import dev.gradcamviewer.app.Explainer;
 import dev.gradcamviewer.app.ModelInputs;
 import dev.gradcamviewer.cam.CamMap;
@@ -90,7 +90,7 @@ final class ExplainBatch {
                     ExplainedImage explained = ex;
                     for (String layer : s.layers()) {
                         if (s.cam().needsModelPasses()) {
-                            runner.call(s.cam().displayName() + " of " + layer, () -> ScoreCamRunner.compute(runner.bundle(), explained, layer, k -> { }));
+                            runner.call(s.cam().displayName() + " of " + layer, () -> ModelPassCams.compute(s.cam(), runner.bundle(), explained, layer, k -> { }));
                         } else {
                             ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
                         }

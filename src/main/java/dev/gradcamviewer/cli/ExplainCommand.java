@@ -37,7 +37,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--all-layers", description = "every tapped layer")
     boolean allLayers;
 
-    @Option(names = "--method", defaultValue = "gradcam", description = "gradcam, gradcampp, xgradcam, layercam, hirescam, gradcamelementwise, eigencam, eigengradcam, random, scorecam (Score-CAM: one masked pass per channel, batches of 16) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "gradcam", description = "gradcam, gradcampp, xgradcam, layercam, hirescam, gradcamelementwise, eigencam, eigengradcam, random, scorecam, ablationcam (Score-CAM and Ablation-CAM: one pass per channel, batched) (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--target", defaultValue = "auto", description = "label name or number to explain; auto = the predicted label")

@@ -155,19 +155,48 @@ public final class ModelBundle implements AutoCloseable {
      * metrics). The probes are given for one input and broadcast over the batch.
      */
     public synchronized float[] scores(float[] inputs, int n, int target, Score score) throws BundleException {
-        Manifest.InputSpec in = manifest.input();
-        long one = (long) in.channels() * in.height() * in.width();
-        if (inputs.length != one * n) throw new BundleException("inputs have " + inputs.length + " values; " + n + " inputs of " + in.shape() + " were expected");
-        return TorchEngine.forward(() -> scoresOnce(inputs, n, target, score));
+        return scores(inputs, n, target, score, null, null);
     }
 
-    private float[] scoresOnce(float[] inputs, int n, int target, Score score) throws BundleException {
+    /**
+     * The same with one tap's probe given for each input ({@code probes}: n maps of the tap's shape,
+     * channels first): what is added to that layer's output, downstream of which the model runs on.
+     * Minus a channel's activations removes the channel (Ablation-CAM). {@code inputs} may hold one
+     * input for all: the layers before the tap then run once and its output is broadcast over the
+     * probes (a model that joins later layers with earlier ones by concatenation refuses that, and one
+     * that reshapes by the input's batch size gives another batch size: both are errors here).
+     */
+    public synchronized float[] scores(float[] inputs, int n, int target, Score score, String tap, float[] probes) throws BundleException {
+        Manifest.InputSpec in = manifest.input();
+        long one = (long) in.channels() * in.height() * in.width();
+        boolean shared = tap != null && inputs.length == one;
+        if (inputs.length != one * n && !shared) {
+            throw new BundleException("inputs have " + inputs.length + " values; " + n + " inputs of " + in.shape() + " were expected");
+        }
+        if (tap != null && manifest.taps().stream().noneMatch(t -> t.name().equals(tap))) throw new BundleException("no tapped layer '" + tap + "'");
+        return TorchEngine.forward(() -> scoresOnce(inputs, n, target, score, tap, probes));
+    }
+
+    private float[] scoresOnce(float[] inputs, int n, int target, Score score, String probed, float[] probes) throws BundleException {
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDList batch = new NDList();
             Manifest.InputSpec in = manifest.input();
-            batch.add(manager.create(inputs, new Shape(n, in.channels(), in.height(), in.width())));
-            for (Manifest.TapSpec tap : manifest.taps()) batch.add(manager.zeros(new Shape(tap.shapeArray())));
+            batch.add(manager.create(inputs, new Shape(inputs.length / ((long) in.channels() * in.height() * in.width()),
+                    in.channels(), in.height(), in.width())));
+            for (Manifest.TapSpec tap : manifest.taps()) {
+                long[] shape = tap.shapeArray();
+                if (tap.name().equals(probed)) {
+                    shape = shape.clone();
+                    shape[0] = n;
+                    batch.add(manager.create(probes, new Shape(shape)));
+                } else {
+                    batch.add(manager.zeros(new Shape(shape)));
+                }
+            }
             NDList out = model.getBlock().forward(new ParameterStore(manager, false), batch, false);
+            if (out.get(0).getShape().get(0) != n) {
+                throw new ImageFailedException("the model gave " + out.get(0).getShape().get(0) + " outputs for a batch of " + n);
+            }
             float[] y = out.get(0).toFloatArray();
             float[] z = manifest.output().returnsLogits() ? out.get(1).toFloatArray() : null;
             requireFinite(y);

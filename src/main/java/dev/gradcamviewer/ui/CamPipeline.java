@@ -2,7 +2,7 @@ package dev.gradcamviewer.ui;
 
 import dev.gradcamviewer.app.CamEngine;
 import dev.gradcamviewer.app.ExplainedImage;
-import dev.gradcamviewer.app.ScoreCamRunner;
+import dev.gradcamviewer.app.ModelPassCams;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
@@ -42,7 +42,7 @@ final class CamPipeline {
     private final ExecutorService renderThread = LatestOnly.thread("cam-render");
     private final ExecutorService compareThread = LatestOnly.thread("cam-compare");
     final LatestOnly passes;
-    /** Score-CAM's masked passes, on the model's thread; stopped between batches when superseded. */
+    /** Score-CAM's and Ablation-CAM's passes, on the model's thread; stopped between batches when superseded. */
     private final LatestOnly modelPasses;
     private ExplainedImage modelPassesFor;
     private String modelPassesLayer;
@@ -221,15 +221,15 @@ final class CamPipeline {
         renderComparison();
     }
 
-    /** Score-CAM's masked passes for the shown image and layer, with progress; the map is drawn when they are done. */
+    /** Score-CAM's or Ablation-CAM's passes for the shown image and layer, with progress; the map is drawn when they are done. */
     private void runModelPasses(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
         int channels = b.manifest().taps().stream().filter(t -> t.name().equals(l)).findFirst().map(t -> t.shape().get(1)).orElse(0);
-        String what = m.displayName() + " of " + l + ": " + channels + " masked passes";
+        String what = m.displayName() + " of " + l + ": " + channels + " passes, one per channel";
         stopModelPasses();
         modelPassesFor = ex;
         modelPassesLayer = l;
         status.begin(modelPasses, what + "\u2026");
-        modelPasses.submit(stale -> ScoreCamRunner.compute(b, ex, l, done -> javafx.application.Platform.runLater(() -> {
+        modelPasses.submit(stale -> ModelPassCams.compute(m, b, ex, l, done -> javafx.application.Platform.runLater(() -> {
             if (status.isBusy(modelPasses)) status.say(what + ", " + done + " done\u2026");
         }), stale), map -> {
             status.end(modelPasses);

@@ -96,7 +96,11 @@ class CamMethodsTest {
         assertEquals("gradcampp", CamMethods.byName("Grad-CAM++").orElseThrow().id());
         assertEquals("hirescam", CamMethods.byName("HiResCAM").orElseThrow().id());
         assertEquals("xgradcam", CamMethods.byName("xgradcam").orElseThrow().id());
-        assertTrue(CamMethods.byName("scorecam").isEmpty());
+        assertTrue(CamMethods.byName("gradcam-9000").isEmpty());
+        assertTrue(CamMethods.byName("Score-CAM").orElseThrow().needsModelPasses());
+        assertEquals("ablationcam", CamMethods.byName("Ablation-CAM").orElseThrow().id());
+        assertTrue(CamMethods.ALL.stream().noneMatch(CamMethod::needsModelPasses), "ALL: the methods made from one pass");
+        assertEquals(11, CamMethods.FOR_VIEWER.size());
         assertEquals("gradcamelementwise", CamMethods.byName("Grad-CAM element-wise").orElseThrow().id());
         assertEquals("eigencam", CamMethods.byName("Eigen-CAM").orElseThrow().id());
         assertEquals(9, CamMethods.ALL.size());

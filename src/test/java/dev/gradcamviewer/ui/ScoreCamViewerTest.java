@@ -53,7 +53,7 @@ class ScoreCamViewerTest {
         int renders = window.renderCountProperty().get();
         ComboBox<CamMethod> method = robot.lookup("#method").queryAs(ComboBox.class);
         robot.interact(() -> method.setValue(ScoreCam.METHOD));
-        waitUntil(() -> window.statusText().contains("Score-CAM of resnet_blocks.4: 256 masked passes"), "the passes under way");
+        waitUntil(() -> window.statusText().contains("Score-CAM of resnet_blocks.4: 256 passes, one per channel"), "the passes under way");
         waitUntil(() -> window.renderCountProperty().get() > renders && window.heatProperty().get() != gradCamHeat, "the Score-CAM map");
         var ex = window.shownProperty().get();
         assertTrue(ex.hasMap("resnet_blocks.4", ScoreCam.METHOD));
@@ -63,7 +63,7 @@ class ScoreCamViewerTest {
         // the next image: its Score-CAM starts; going back at once stops it between two batches
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.PAGE_DOWN).release(javafx.scene.input.KeyCode.PAGE_DOWN));
         waitUntil(() -> window.shownProperty().get().file().getFileName().toString().startsWith("phantom-02")
-                && window.statusText().contains("masked passes"), "the second image's passes under way");
+                && window.statusText().contains("passes, one per channel"), "the second image's passes under way");
         var second = window.shownProperty().get();
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.PAGE_UP).release(javafx.scene.input.KeyCode.PAGE_UP));
         waitUntil(() -> window.shownProperty().get() != second && window.heatProperty().get() != null
