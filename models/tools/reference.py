@@ -283,6 +283,51 @@ def reference_ablationcam(model, x, acts, tap, logits_module, activation, target
     return normalise(cam), original, removed
 
 
+def reference_faithfulness(model, x, cam, spec, logits_module, activation, target, steps=32):
+    """Deletion and insertion (RISE, Petsiuk et al. 2018) and pytorch-grad-cam's confidence change,
+    written from their definitions: the low-resolution map resized to the input (PIL bilinear, as
+    cv2.resize), pixels ranked most salient first (stable: ties by index); deletion turns the first
+    round(i N / steps) black, insertion reveals them on a Gaussian-blurred canvas (11 taps, sigma 5,
+    zero padding); areas by trapezoids over [0, 1] of the target's probability."""
+    from PIL import Image
+    import torch.nn.functional as F
+    c, h, w = x.shape[1:]
+    m = np.asarray(Image.fromarray(np.asarray(cam, np.float32), mode="F").resize((w, h), Image.BILINEAR), np.float64).ravel()
+    order = np.argsort(-m, kind="stable")
+    n = h * w
+    mean = torch.tensor(spec["mean"], dtype=torch.float32)[:, None]
+    std = torch.tensor(spec["std"], dtype=torch.float32)[:, None]
+    flat = x[0].reshape(c, n)
+    black = ((0 - mean) / std).expand(c, n)
+    g = torch.exp(-((torch.arange(11, dtype=torch.float64) - 5) ** 2) / 50)
+    g = (g / g.sum()).float()
+    kernel = (g[:, None] * g[None, :]).expand(c, 1, 11, 11).contiguous()
+    blur = F.conv2d(x, kernel, padding=5, groups=c)[0].reshape(c, n)
+    wrapper = TappedModel(model, [], logits_module)
+
+    def prob(batch):
+        with torch.no_grad():
+            outs = wrapper(batch)
+        return [float(target_score(outs[0][i], outs[1][i] if logits_module else None, activation, target, "probability"))
+                for i in range(batch.shape[0])]
+
+    def curve(start, end):
+        rows = []
+        for i in range(steps + 1):
+            k = int(np.floor(i * n / steps + 0.5))
+            v = start.clone()
+            v[:, order[:k]] = end[:, order[:k]]
+            rows.append(v.reshape(1, c, h, w))
+        return np.asarray(prob(torch.cat(rows)))
+
+    deletion, insertion = curve(flat, black), curve(blur, flat)
+    mt = torch.tensor(m, dtype=torch.float32)
+    base, times, inverted = prob(torch.cat([x, (flat * mt).reshape(1, c, h, w), (flat * (1 - mt)).reshape(1, c, h, w)]))
+    area = lambda y: float(np.sum((y[1:] + y[:-1]) / 2) / steps)  # noqa: E731
+    return {"deletion": area(deletion), "insertion": area(insertion), "confidence_change": times - base,
+            "inverted_confidence_change": inverted - base, "deletion_curve": deletion.tolist(), "insertion_curve": insertion.tolist()}
+
+
 def write_reference(model, manifest, images, out_dir, log, taps=None, methods=False, scorecam=()):
     """Per image: the preprocessed input, prediction, and for each tap (default: all) the article's
     Grad-CAM from eager hooks, from the output and from the logit; with methods=True also the
@@ -351,6 +396,8 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
                     cam, scores = reference_scorecam(model, x, acts[i], logits_module, activation, target, score)
                     entry["cams"][tap][score]["scorecam"] = {"map": save(f"{stem}.{tap}.scorecam.{score}.npy", cam.numpy()),
                                                              "scores": save(f"{stem}.{tap}.scorecam.{score}.scores.npy", scores.numpy(), np.float64)}
+                    entry["cams"][tap][score]["faithfulness"] = reference_faithfulness(
+                        model, x, np.load(os.path.join(out_dir, entry["cams"][tap][score]["file"])), spec, logits_module, activation, target)
                     cam, original, removed = reference_ablationcam(model, x, acts[i], tap, logits_module, activation, target, score)
                     entry["cams"][tap][score]["ablationcam"] = {
                         "map": save(f"{stem}.{tap}.ablationcam.{score}.npy", cam.numpy()), "original": original,

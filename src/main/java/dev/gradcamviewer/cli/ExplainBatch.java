@@ -1,7 +1,9 @@
 package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.app.ExplainedImage;
+import dev.gradcamviewer.app.FaithfulnessRunner;
 import dev.gradcamviewer.app.ModelPassCams;
+import dev.gradcamviewer.cam.RandomCam;
 import dev.gradcamviewer.app.Explainer;
 import dev.gradcamviewer.app.ModelInputs;
 import dev.gradcamviewer.cam.CamMap;
@@ -44,7 +46,16 @@ final class ExplainBatch {
 
     /** What explain writes for every image. */
     record Settings(Path out, Map<Path, Path> names, List<String> layers, CamMethod cam, Placement placement, HeatColorizer colours,
-                    double alpha, boolean raw, int target, Score score, List<String> labels) { }
+                    double alpha, boolean raw, int target, Score score, List<String> labels, boolean metrics) {
+        /** summary.csv's columns. */
+        static String header(boolean metrics) {
+            return "file,output,predicted,probability,target,layer,method,milliseconds,status"
+                    + (metrics ? ",deletion,insertion,confidence_change,confidence_change_inverted,random_deletion,random_insertion" : "");
+        }
+
+        /** The empty metric fields of a row without a map. */
+        static String noMetrics(boolean metrics) { return metrics ? ",,,,,," : ""; }
+    }
 
     private final Settings s;
     private final ModelRunner runner;
@@ -93,6 +104,10 @@ final class ExplainBatch {
                             runner.call(s.cam().displayName() + " of " + layer, () -> ModelPassCams.compute(s.cam(), runner.bundle(), explained, layer, k -> { }));
                         } else {
                             ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
+                        }
+                        if (s.metrics() && !ex.cam(layer, s.cam()).zeroGradient()) {
+                            metrics.put(file + "|" + layer, runner.call("scoring " + layer, () -> new FaithfulnessRunner.Result[] {
+                                    score(explained, layer, s.cam()), score(explained, layer, new RandomCam())}));
                         }
                     }
                 } catch (BundleException e) {
@@ -157,6 +172,29 @@ final class ExplainBatch {
     }
 
     /** Overlays (and maps) of one explained image; its rows. Never throws: a failure is the image's row. */
+    /** The faithfulness scores of maps already made, by file and layer, until their rows are written. */
+    private final Map<String, FaithfulnessRunner.Result[]> metrics = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private FaithfulnessRunner.Result score(ExplainedImage ex, String layer, CamMethod method) throws Exception {
+        CamMap map = ex.cam(layer, method);
+        var in = runner.bundle().manifest().input();
+        float[] mean = new float[in.channels()];
+        float[] std = new float[in.channels()];
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] = in.mean().get(c).floatValue();
+            std[c] = in.std().get(c).floatValue();
+        }
+        return FaithfulnessRunner.measure(runner.bundle(), ex.input(), FaithfulnessRunner.onInput(map.values(), map.height(), map.width(), ex.input()),
+                ex.pass().target(), mean, std, () -> false);
+    }
+
+    private String metricFields(Path file, String layer) {
+        FaithfulnessRunner.Result[] r = metrics.remove(file + "|" + layer);
+        if (r == null) return Settings.noMetrics(s.metrics());
+        return String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", r[0].deletion(), r[0].insertion(), r[0].confidenceChange(),
+                r[0].invertedConfidenceChange(), r[1].deletion(), r[1].insertion());
+    }
+
     private List<String> write(Path file, ExplainedImage ex, long start) {
         List<String> rows = new ArrayList<>();
         try (ex) {
@@ -200,7 +238,7 @@ final class ExplainBatch {
                 rows.add(String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(written), CliSupport.csv(p.predictedLabel()),
                         String.format(Locale.ROOT, "%.6f", p.probability(p.predicted())),
                         CliSupport.csv(s.labels().get(ex.pass().target())), CliSupport.csv(layer), s.cam().id(),
-                        Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv(status)));
+                        Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv(status)) + metricFields(file, layer));
             }
         } catch (Exception | OutOfMemoryError e) {
             rows.clear();
@@ -219,7 +257,8 @@ final class ExplainBatch {
 
     /** The row of an image that has no output: only its method, time and status. */
     private String emptyRow(Path file, long ms, String status) {
-        return String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", s.cam().id(), Long.toString(ms), CliSupport.csv(status));
+        return String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", s.cam().id(), Long.toString(ms), CliSupport.csv(status))
+                + Settings.noMetrics(s.metrics());
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

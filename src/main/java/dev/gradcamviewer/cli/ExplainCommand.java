@@ -64,6 +64,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "also write the low-resolution map (after normalisation) as .npy")
     boolean raw;
 
+    @Option(names = "--metrics", description = "also score each map's faithfulness into summary.csv: deletion and insertion "
+            + "(areas under the target's probability as the map's pixels are removed / revealed, 32 steps), the confidence change "
+            + "for the image times the map and its inverse, and the random map's deletion and insertion (about 140 forward passes per map)")
+    boolean metrics;
+
     @Option(names = "--timeout", defaultValue = "300", description = "seconds the model may take to load or for one image before it is reported as hung (default: ${DEFAULT-VALUE})")
     long timeout;
 
@@ -83,17 +88,17 @@ final class ExplainCommand implements Callable<Integer> {
         Map<Path, Path> names = OutputNames.assign(listing.images());
         int failed = listing.problems().size();
         List<String> summary = new ArrayList<>();
-        summary.add("file,output,predicted,probability,target,layer,method,milliseconds,status");
+        summary.add(ExplainBatch.Settings.header(metrics));
         for (ImageFiles.Problem problem : listing.problems()) {
             System.err.println("gradcam-viewer: " + problem);
             summary.add(String.join(",", CliSupport.csv(problem.path().toString()), "", "", "", "", "", "", "",
-                    CliSupport.csv("failed: " + problem.reason())));
+                    CliSupport.csv("failed: " + problem.reason())) + ExplainBatch.Settings.noMetrics(metrics));
         }
         if (listing.images().size() > 1) TorchEngine.preferThreads(Runtime.getRuntime().availableProcessors() - 1);
         try (ModelRunner runner = ModelRunner.open(model, timeout)) {
             ModelBundle bundle = runner.bundle();
             ExplainBatch batch = new ExplainBatch(new ExplainBatch.Settings(out, names, chooseLayers(bundle), cam, place, colours, alpha, raw,
-                    parseTarget(bundle.labels()), sc, bundle.labels()), runner);
+                    parseTarget(bundle.labels()), sc, bundle.labels(), metrics), runner);
             try {
                 summary.addAll(batch.run(listing.files()));
             } finally {

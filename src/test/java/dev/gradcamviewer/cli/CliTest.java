@@ -76,6 +76,20 @@ class CliTest extends CapturedConsole {
     }
 
     @Test
+    void explainWithMetricsScoresTheMapBesideTheRandomBaseline(@TempDir Path out) throws Exception {
+        int code = GradcamCommand.execute("explain", "--metrics", "--out", out.toString(), Fixtures.sample("phantom-01-pneumonia.png").toString());
+        assertEquals(0, code, err());
+        List<String> rows = Files.readAllLines(out.resolve("summary.csv"));
+        assertTrue(rows.get(0).endsWith(",status,deletion,insertion,confidence_change,confidence_change_inverted,random_deletion,random_insertion"), rows.get(0));
+        String[] f = rows.get(1).split(",");
+        assertEquals(15, f.length, rows.get(1));
+        double deletion = Double.parseDouble(f[9]);
+        double randomDeletion = Double.parseDouble(f[13]);
+        assertTrue(deletion < randomDeletion - 0.3, "the demo's Grad-CAM finds the lesion: removing its pixels first kills the score sooner than random ("
+                + deletion + " vs " + randomDeletion + ")");
+    }
+
+    @Test
     void aPhantomAsPngAndAsDicomGetsTheSamePrediction() {
         Path dicom = Fixtures.dir().resolve("dicom/phantom-01-pneumonia.dcm");
         assertEquals(0, GradcamCommand.execute("predict", Fixtures.sample("phantom-01-pneumonia.png").toString(), dicom.toString()), err());
