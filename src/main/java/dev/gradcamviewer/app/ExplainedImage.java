@@ -59,6 +59,17 @@ public final class ExplainedImage implements AutoCloseable {
         return maps.computeIfAbsent(layer + "|" + method.id(), k -> method.compute(layer(layer)));
     }
 
+    private final Map<String, FaithfulnessRunner.Result> faithfulness = new ConcurrentHashMap<>();
+
+    /** The faithfulness scores of a map, when measured already; else null. */
+    public FaithfulnessRunner.Result faithfulness(String layer, CamMethod method) {
+        return faithfulness.get(layer + "|" + method.id());
+    }
+
+    void keepFaithfulness(String layer, CamMethod method, FaithfulnessRunner.Result r) {
+        faithfulness.put(layer + "|" + method.id(), r);
+    }
+
     /** Whether the map of this layer and method is made already. */
     public boolean hasMap(String layer, CamMethod method) {
         return maps.containsKey(layer + "|" + method.id());

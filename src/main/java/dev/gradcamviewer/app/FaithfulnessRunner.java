@@ -28,6 +28,27 @@ public final class FaithfulnessRunner {
         return Resampler.bilinear(map, cols, rows, input.width(), input.height());
     }
 
+    /**
+     * The scores of a map of {@code ex} (made already), kept with the image so that asking again
+     * costs nothing; the normalisation from the model's manifest.
+     */
+    public static Result measure(ModelBundle bundle, ExplainedImage ex, String layer, dev.gradcamviewer.cam.CamMethod method,
+                                 BooleanSupplier stop) throws BundleException, InterruptedException {
+        Result kept = ex.faithfulness(layer, method);
+        if (kept != null) return kept;
+        dev.gradcamviewer.cam.CamMap map = ex.cam(layer, method);
+        var in = bundle.manifest().input();
+        float[] mean = new float[in.channels()];
+        float[] std = new float[in.channels()];
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] = in.mean().get(c).floatValue();
+            std[c] = in.std().get(c).floatValue();
+        }
+        Result r = measure(bundle, ex.input(), onInput(map.values(), map.height(), map.width(), ex.input()), ex.pass().target(), mean, std, stop);
+        ex.keepFaithfulness(layer, method, r);
+        return r;
+    }
+
     public static Result measure(ModelBundle bundle, Preprocessed input, float[] mapOnInput, int target, float[] mean, float[] std,
                                  BooleanSupplier stop) throws BundleException, InterruptedException {
         float[] x = input.tensor();

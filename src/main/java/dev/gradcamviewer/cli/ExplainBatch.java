@@ -176,16 +176,7 @@ final class ExplainBatch {
     private final Map<String, FaithfulnessRunner.Result[]> metrics = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FaithfulnessRunner.Result score(ExplainedImage ex, String layer, CamMethod method) throws Exception {
-        CamMap map = ex.cam(layer, method);
-        var in = runner.bundle().manifest().input();
-        float[] mean = new float[in.channels()];
-        float[] std = new float[in.channels()];
-        for (int c = 0; c < mean.length; c++) {
-            mean[c] = in.mean().get(c).floatValue();
-            std[c] = in.std().get(c).floatValue();
-        }
-        return FaithfulnessRunner.measure(runner.bundle(), ex.input(), FaithfulnessRunner.onInput(map.values(), map.height(), map.width(), ex.input()),
-                ex.pass().target(), mean, std, () -> false);
+        return FaithfulnessRunner.measure(runner.bundle(), ex, layer, method, () -> false);
     }
 
     private String metricFields(Path file, String layer) {

@@ -2,6 +2,7 @@ package dev.gradcamviewer.ui;
 
 import dev.gradcamviewer.app.CamEngine;
 import dev.gradcamviewer.app.ExplainedImage;
+import dev.gradcamviewer.app.FaithfulnessRunner;
 import dev.gradcamviewer.app.ModelPassCams;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
@@ -32,7 +33,7 @@ import java.util.function.BooleanSupplier;
 final class CamPipeline {
     /** The views the pipeline fills. */
     record Views(ImagePane image, PredictionPanel prediction, ComparisonView comparison, Label notice, Label imageLabel,
-                 Label timing, BooleanSupplier compareShown) { }
+                 Label timing, Label faithfulness, BooleanSupplier compareShown) { }
 
     private final ViewerState state;
     private final CamEngine engine;
@@ -44,6 +45,9 @@ final class CamPipeline {
     final LatestOnly passes;
     /** Score-CAM's and Ablation-CAM's passes, on the model's thread; stopped between batches when superseded. */
     private final LatestOnly modelPasses;
+    /** Faithfulness scores of the shown map and of the grid's, on the model's thread after the maps show. */
+    private final LatestOnly scoring;
+    private final LatestOnly gridScoring;
     private ExplainedImage modelPassesFor;
     private String modelPassesLayer;
     final LatestOnly renders = new LatestOnly(renderThread);
@@ -58,6 +62,8 @@ final class CamPipeline {
         this.status = status;
         this.passes = new LatestOnly(engineThread);
         this.modelPasses = new LatestOnly(engineThread);
+        this.scoring = new LatestOnly(engineThread);
+        this.gridScoring = new LatestOnly(engineThread);
         state.window.voi.addListener((o, a, b) -> redisplay());
         state.window.invert.addListener((o, a, b) -> redisplay());
     }
@@ -100,6 +106,7 @@ final class CamPipeline {
         renders.supersede();
         status.end(renders);
         stopModelPasses();
+        stopScoring();
         state.displayComplete = false;
         ExplainedImage before = state.shown.get();
         boolean sameImage = before != null && before.file().equals(file);
@@ -207,10 +214,55 @@ final class CamPipeline {
                     + b.labels().get(ex.pass().target()) + "\u201d (" + scoreWord() + ")"
                     + (cropNote.isEmpty() ? "" : ". " + cropNote));
             status.showMapStatus(views.image().heatShownProperty().get());
+            if (!r.map.zeroGradient()) score(ex, b, l, m);
         }, e -> {
             status.end(renders);
             status.fail("Could not draw the map: " + UiText.reason(e));
         });
+    }
+
+    private static final CamMethod RANDOM = CamMethods.byName("random").orElseThrow();
+
+    /** The shown map's faithfulness beside the random map's, in the status bar once measured; the map shows first. */
+    private void score(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
+        views.faithfulness().setText("faithfulness: measuring\u2026");
+        scoring.submit(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, l, m, stale),
+                FaithfulnessRunner.measure(b, ex, l, RANDOM, stale)}, r -> {
+            if (state.shown.get() != ex) return;
+            views.faithfulness().setText(String.format(Locale.ROOT, "deletion %.2f (random %.2f) \u00b7 insertion %.2f (%.2f)",
+                    r[0].deletion(), r[1].deletion(), r[0].insertion(), r[1].insertion()));
+            views.faithfulness().setTooltip(new javafx.scene.control.Tooltip(String.format(Locale.ROOT,
+                    "How much the model's output depends on the pixels this map heats, for this image:%n"
+                            + "deletion %.3f (lower is better; random map %.3f): the label's probability as they are blacked out, most heated first;%n"
+                            + "insertion %.3f (higher is better; random %.3f): as they are revealed on a blurred copy;%n"
+                            + "confidence change %+.3f for the image times the map (%+.3f for the inverted map).",
+                    r[0].deletion(), r[1].deletion(), r[0].insertion(), r[1].insertion(), r[0].confidenceChange(), r[0].invertedConfidenceChange())));
+        }, e -> {
+            if (!(e instanceof InterruptedException)) views.faithfulness().setText("faithfulness: " + UiText.reason(e));
+        });
+    }
+
+    /** Each tile's faithfulness, one after another, shown as it comes. */
+    private void scoreGrid(ExplainedImage ex, ModelBundle b, List<ComparisonView.TileSpec> specs, List<Image> heats) {
+        ComparisonView grid = views.comparison();
+        gridScoring.supersede();
+        for (int i = 0; i < specs.size(); i++) {
+            int tile = i;
+            ComparisonView.TileSpec t = specs.get(i);
+            if (heats.get(i) == null) continue;
+            CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
+            gridScoring.submitQueued(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, t.layer(), m, stale),
+                    FaithfulnessRunner.measure(b, ex, t.layer(), RANDOM, stale)}, r -> {
+                if (state.shown.get() != ex || grid.tiles().size() <= tile || grid.tiles().get(tile) != t) return;
+                grid.showScore(tile, new double[] {r[0].deletion(), r[0].insertion(), r[1].deletion(), r[1].insertion()});
+            }, e -> { });
+        }
+    }
+
+    private void stopScoring() {
+        scoring.supersede();
+        gridScoring.supersede();
+        views.faithfulness().setText("");
     }
 
     /** Colormap or emphasis changed: new colours for the map, the grid and the colour bar. */
@@ -291,6 +343,7 @@ final class CamPipeline {
             return new Grid(heats, offsets);
         }, r -> {
             comparison.show(base, specs, r.heats(), r.offsets(), a);
+            scoreGrid(ex, b, specs, r.heats());
             status.say(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
                     : display.method.getValue().displayName() + " at " + specs.size() + " layers") + ", for \u201c"
                     + b.labels().get(ex.pass().target()) + "\u201d (" + UiText.scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");

@@ -54,6 +54,14 @@ final class ComparisonView extends BorderPane {
     private final DoubleProperty panX = new SimpleDoubleProperty(0);
     private final DoubleProperty panY = new SimpleDoubleProperty(0);
     private final List<TileSpec> tiles = new ArrayList<>();
+    /** Each tile's faithfulness line, and the scores behind it (deletion, insertion; null until measured). */
+    private final List<Label> scoreLabels = new ArrayList<>();
+    private final List<double[]> scores = new ArrayList<>();
+    private final List<javafx.scene.Node> tileNodes = new ArrayList<>();
+    static final String AS_LISTED = "As listed";
+    static final String BY_DELETION = "Deletion (lowest first)";
+    static final String BY_INSERTION = "Insertion (highest first)";
+    private final ComboBox<String> sort = new ComboBox<>();
     private Consumer<TileSpec> onTileChosen = t -> { };
     private Runnable onChange = () -> { };
     private List<String> blockLayers = List.of();
@@ -74,8 +82,14 @@ final class ComparisonView extends BorderPane {
         export.setTooltip(new javafx.scene.control.Tooltip("Save every tile whole, labelled, with the image name, "
                 + "prediction, method, score and a colour bar, as a PNG figure"));
         Label title = new Label("Compare");
-        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 4, title, mode, layers, blocks, export);
-        for (javafx.scene.control.Control c : List.of(title, mode, layers, blocks, export)) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        sort.getItems().setAll(AS_LISTED, BY_DELETION, BY_INSERTION);
+        sort.setValue(AS_LISTED);
+        sort.setId("compare-sort");
+        sort.setTooltip(new javafx.scene.control.Tooltip("Order the tiles by a faithfulness score (measured in the background after the "
+                + "maps show): deletion, lower is better; insertion, higher is better. The best tile is starred."));
+        sort.valueProperty().addListener((o, a, b) -> arrange());
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 4, title, mode, layers, blocks, new Label("Sort"), sort, export);
+        for (javafx.scene.control.Control c : List.of(title, mode, layers, blocks, sort, export)) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
         setTop(bar);
@@ -189,6 +203,9 @@ final class ComparisonView extends BorderPane {
         tiles.clear();
         tiles.addAll(specs);
         grid.getChildren().clear();
+        scoreLabels.clear();
+        scores.clear();
+        tileNodes.clear();
         fitTiles();
         double longer = Math.max(base.getWidth(), base.getHeight());
         for (int i = 0; i < specs.size(); i++) {
@@ -249,12 +266,84 @@ final class ComparisonView extends BorderPane {
             Label label = new Label(spec.label());
             label.maxWidthProperty().bind(tileSize);
             label.setTooltip(new javafx.scene.control.Tooltip(spec.label()));
-            VBox tile = new VBox(2, view, label);
+            Label score = new Label(heats.get(i) == null ? "" : "faithfulness: measuring\u2026");
+            score.setId("tile-score-" + i);
+            score.getStyleClass().add("tile-score");
+            score.maxWidthProperty().bind(tileSize);
+            score.setWrapText(true);
+            score.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+            scoreLabels.add(score);
+            scores.add(null);
+            VBox tile = new VBox(2, view, label, score);
             tile.setId("tile-" + i);
             VBox.setVgrow(view, Priority.NEVER);
+            tileNodes.add(tile);
             grid.getChildren().add(tile);
         }
     }
+
+    /**
+     * A tile's faithfulness: deletion and insertion of its map and of the random map on the same
+     * image ({@code scores}: deletion, insertion, random deletion, random insertion).
+     */
+    void showScore(int tile, double[] s) {
+        if (tile >= scores.size()) return;
+        scores.set(tile, s);
+        scoreLabels.get(tile).setText(String.format(java.util.Locale.ROOT, "deletion %.2f \u00b7 insertion %.2f (random %.2f \u00b7 %.2f)", s[0], s[1], s[2], s[3]));
+        scoreLabels.get(tile).setTooltip(new javafx.scene.control.Tooltip(String.format(java.util.Locale.ROOT,
+                "Deletion %.3f: area under the label's probability as the map's pixels are blacked out, most heated first "
+                        + "(lower is better; the random map: %.3f, better than random by %.3f).%nInsertion %.3f: the same revealing "
+                        + "them on a blurred copy (higher is better; random: %.3f).", s[0], s[2], s[2] - s[0], s[1], s[3])));
+        arrange();
+    }
+
+    /** The tile order the sort asks for (tiles without scores last), and a star on the best. */
+    private void arrange() {
+        boolean byInsertion = BY_INSERTION.equals(sort.getValue());
+        int best = -1;
+        for (int i = 0; i < scores.size(); i++) {
+            double[] s = scores.get(i);
+            if (s == null) continue;
+            if (best < 0 || (byInsertion ? s[1] > scores.get(best)[1] : s[0] < scores.get(best)[0])) best = i;
+        }
+        for (int i = 0; i < scoreLabels.size(); i++) {
+            Label l = scoreLabels.get(i);
+            l.setText(l.getText().replace("\u2605 best \u00b7 ", ""));
+            l.getStyleClass().remove("tile-best");
+            if (i == best) {
+                l.setText("\u2605 best \u00b7 " + l.getText());
+                l.getStyleClass().add("tile-best");
+            }
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < tileNodes.size(); i++) order.add(i);
+        if (!AS_LISTED.equals(sort.getValue())) {
+            order.sort((a, b) -> {
+                double[] x = scores.get(a);
+                double[] y = scores.get(b);
+                if (x == null || y == null) return x == null ? (y == null ? Integer.compare(a, b) : 1) : -1;
+                return byInsertion ? Double.compare(y[1], x[1]) : Double.compare(x[0], y[0]);
+            });
+        }
+        List<javafx.scene.Node> arranged = new ArrayList<>();
+        for (int i : order) arranged.add(tileNodes.get(i));
+        if (!arranged.equals(grid.getChildren())) grid.getChildren().setAll(arranged);
+    }
+
+    /** For tests: the tiles' labels in the order shown. */
+    List<String> shownOrder() {
+        List<String> out = new ArrayList<>();
+        for (javafx.scene.Node n : grid.getChildren()) {
+            int i = tileNodes.indexOf(n);
+            if (i >= 0) out.add(tiles.get(i).label());
+        }
+        return out;
+    }
+
+    /** For tests: each tile's score line, in the tiles' own order. */
+    List<String> scoreTexts() { return scoreLabels.stream().map(Label::getText).toList(); }
+
+    javafx.beans.property.ObjectProperty<String> sortProperty() { return sort.valueProperty(); }
 
     void clear(String why) {
         tiles.clear();

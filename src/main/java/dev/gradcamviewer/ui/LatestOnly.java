@@ -49,9 +49,23 @@ final class LatestOnly {
     /** The same for work that can stop early: it is told when a newer request (or {@link #supersede}) came. */
     synchronized <T> long submit(StoppableWork<T> stoppable, Consumer<T> onResult, Consumer<Throwable> onError) {
         long id = generation.incrementAndGet();
-        Work<T> work = () -> stoppable.call(() -> generation.get() != id);
         if (pending != null) pending.cancel(false);
-        pending = executor.submit(() -> {
+        pending = enqueue(id, stoppable, onResult, onError);
+        return id;
+    }
+
+    /**
+     * Work queued after this object's other work of the same generation (several parts of one
+     * request, each answered as it is done); all of it is dropped by the next {@link #submit} or
+     * {@link #supersede}.
+     */
+    synchronized <T> void submitQueued(StoppableWork<T> stoppable, Consumer<T> onResult, Consumer<Throwable> onError) {
+        enqueue(generation.get(), stoppable, onResult, onError);
+    }
+
+    private <T> Future<?> enqueue(long id, StoppableWork<T> stoppable, Consumer<T> onResult, Consumer<Throwable> onError) {
+        Work<T> work = () -> stoppable.call(() -> generation.get() != id);
+        return executor.submit(() -> {
             if (generation.get() != id) return;
             T result;
             try {
@@ -71,7 +85,6 @@ final class LatestOnly {
                 else release(result);
             });
         });
-        return id;
     }
 
     /** Closes a dropped answer's resources on this object's thread (or here, if it has stopped). */

@@ -67,6 +67,7 @@ public final class ViewerWindow {
     private final Label pointerLabel = new Label();
     private final Label timingLabel = new Label();
     private final Label windowLabel = new Label();
+    private final Label faithfulnessLabel = new Label();
     private final SplitPane split = new SplitPane();
     private final WorklistPanel worklist = new WorklistPanel();
     private final ComparisonView comparison = new ComparisonView();
@@ -88,10 +89,11 @@ public final class ViewerWindow {
         this.stage = stage;
         this.engine = engine;
         this.settings = settings;
-        this.status = new StatusLine(stage, TITLE, windowLabel, zoomLabel, pointerLabel, timingLabel);
+        this.status = new StatusLine(stage, TITLE, faithfulnessLabel, windowLabel, zoomLabel, pointerLabel, timingLabel);
+        faithfulnessLabel.setId("faithfulness-label");
         this.display = new DisplayControls(settings);
         this.pipeline = new CamPipeline(state, engine, engineThread, display, new CamPipeline.Views(imagePane, predictionPanel,
-                comparison, notice, imageLabel, timingLabel, () -> centreTabs.getSelectionModel().getSelectedItem() == compareTab), status);
+                comparison, notice, imageLabel, timingLabel, faithfulnessLabel, () -> centreTabs.getSelectionModel().getSelectedItem() == compareTab), status);
         this.exports = new Exports(pipeline.renderThread(), status, this::onScreen);
         this.review = new ReviewController(stage, worklist, status,
                 new ReviewController.Window(state::currentItem, state.work::values, this::verdictReady, this::onScreen, this::showItem));

@@ -171,6 +171,40 @@ class ComparisonTest {
     }
 
     @Test
+    void everyTileGetsItsFaithfulnessBesideRandomsAndSortingPutsTheBestFirst(FxRobot robot) throws Exception {
+        openComparison(robot);
+        int before = window.comparisonCountProperty().get();
+        robot.interact(() -> window.comparison().setMode(ComparisonView.METHODS));
+        waitUntil(() -> window.comparisonCountProperty().get() > before, "the methods grid");
+        waitUntil(() -> window.comparison().scoreTexts().stream().allMatch(t -> t.contains("deletion")), "every tile's scores");
+        String image = robot.lookup("#faithfulness-label").queryLabeled().getText();
+        assertTrue(image.matches("deletion \\d\\.\\d\\d \\(random \\d\\.\\d\\d\\) \u00b7 insertion .*"), image);
+        List<String> texts = window.comparison().scoreTexts();
+        assertEquals(1, texts.stream().filter(t -> t.startsWith("\u2605 best")).count(), texts.toString());
+        // the random tile's own scores are the random baseline's
+        String random = texts.get(8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("deletion (\\S+) \u00b7 insertion \\S+ \\(random (\\S+) ").matcher(random);
+        assertTrue(m.find(), random);
+        assertEquals(m.group(1), m.group(2));
+        robot.interact(() -> window.comparison().sortProperty().set(ComparisonView.BY_DELETION));
+        List<String> order = window.comparison().shownOrder();
+        List<Double> deletions = new java.util.ArrayList<>();
+        for (String label : order) {
+            int i = window.comparison().tiles().stream().map(ComparisonView.TileSpec::label).toList().indexOf(label);
+            java.util.regex.Matcher d = java.util.regex.Pattern.compile("deletion (\\S+)").matcher(window.comparison().scoreTexts().get(i));
+            assertTrue(d.find());
+            deletions.add(Double.parseDouble(d.group(1)));
+        }
+        List<Double> sorted = new java.util.ArrayList<>(deletions);
+        java.util.Collections.sort(sorted);
+        assertEquals(sorted, deletions, "tiles by deletion, lowest first: " + order);
+        assertTrue(window.comparison().scoreTexts().get(window.comparison().tiles().stream().map(ComparisonView.TileSpec::label).toList()
+                .indexOf(order.get(0))).startsWith("\u2605 best"), "the first tile is the starred one");
+        assertTrue(deletions.get(0) < Double.parseDouble(m.group(2)), "on the pneumonia phantom some method beats random");
+        snapshot(stage.getScene().getRoot(), "comparison-methods-scored.png");
+    }
+
+    @Test
     void clickingATileMakesItsLayerCurrent(FxRobot robot) {
         openComparison(robot);
         robot.clickOn("#tile-2");
