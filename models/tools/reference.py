@@ -144,6 +144,9 @@ def reference_cams(acts, grads):
         "gradcamelementwise": normalise(torch.relu(torch.relu(g * a).sum(0))),
         "eigencam": normalise(torch.relu(first_component(a))),
         "eigengradcam": normalise(torch.relu(first_component(g * a))),
+        # pytorch-grad-cam's eigen_smooth: the first component of the weighted activations instead of their sum
+        "gradcam-eigensmooth": normalise(torch.relu(first_component(g.mean(dim=(1, 2))[:, None, None] * a))),
+        "layercam-eigensmooth": normalise(torch.relu(first_component(torch.relu(g) * a))),
     }
 
 
@@ -328,6 +331,26 @@ def reference_faithfulness(model, x, cam, spec, logits_module, activation, targe
             "inverted_confidence_change": inverted - base, "deletion_curve": deletion.tolist(), "insertion_curve": insertion.tolist()}
 
 
+def reference_augsmooth(model64, x, tap, info, logits_module, activation, target, score):
+    """pytorch-grad-cam's aug_smooth for the article's Grad-CAM, in float64: the input mirrored left to
+    right or not, times 0.9, 1 and 1.1; each map (ReLU, divided by its maximum) mirrored back; the mean,
+    ReLU'd and divided by its maximum."""
+    maps = []
+    for mirror in (False, True):
+        for factor in (0.9, 1.0, 1.1):
+            xa = x.double() * factor
+            if mirror:
+                xa = torch.flip(xa, dims=[-1])
+            g = eager_probe_gradients(model64, xa, [tap], info, logits_module,
+                                      lambda yy, zz: target_score(yy, zz, activation, target, score), dtype=torch.float64)[0]
+            with torch.no_grad():
+                a = TappedModel(model64, [tap], logits_module, layouts_of(info, [tap]))(
+                    xa, *zero_probes(info, [tap], torch.float64))[2 if logits_module else 1]
+            cam = article_gradcam(a, g).double()
+            maps.append(torch.flip(cam, dims=[-1]) if mirror else cam)
+    return normalise(torch.relu(torch.stack(maps).mean(0)))
+
+
 def write_reference(model, manifest, images, out_dir, log, taps=None, methods=False, scorecam=()):
     """Per image: the preprocessed input, prediction, and for each tap (default: all) the article's
     Grad-CAM from eager hooks, from the output and from the logit; with methods=True also the
@@ -396,6 +419,8 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
                     cam, scores = reference_scorecam(model, x, acts[i], logits_module, activation, target, score)
                     entry["cams"][tap][score]["scorecam"] = {"map": save(f"{stem}.{tap}.scorecam.{score}.npy", cam.numpy()),
                                                              "scores": save(f"{stem}.{tap}.scorecam.{score}.scores.npy", scores.numpy(), np.float64)}
+                    entry["cams"][tap][score]["gradcam-augsmooth"] = save(f"{stem}.{tap}.gradcam-augsmooth.{score}.npy", reference_augsmooth(
+                        model64, x, tap, info, logits_module, activation, target, score).numpy())
                     entry["cams"][tap][score]["faithfulness"] = reference_faithfulness(
                         model, x, np.load(os.path.join(out_dir, entry["cams"][tap][score]["file"])), spec, logits_module, activation, target)
                     cam, original, removed = reference_ablationcam(model, x, acts[i], tap, logits_module, activation, target, score)

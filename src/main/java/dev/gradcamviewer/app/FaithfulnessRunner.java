@@ -36,6 +36,14 @@ public final class FaithfulnessRunner {
                                  BooleanSupplier stop) throws BundleException, InterruptedException {
         Result kept = ex.faithfulness(layer, method);
         if (kept != null) return kept;
+        Result r = measureAgain(bundle, ex, layer, method, stop);
+        ex.keepFaithfulness(layer, method, r);
+        return r;
+    }
+
+    /** The same, measured even when already kept (for timing). */
+    public static Result measureAgain(ModelBundle bundle, ExplainedImage ex, String layer, dev.gradcamviewer.cam.CamMethod method,
+                                      BooleanSupplier stop) throws BundleException, InterruptedException {
         dev.gradcamviewer.cam.CamMap map = ex.cam(layer, method);
         var in = bundle.manifest().input();
         float[] mean = new float[in.channels()];
@@ -44,9 +52,7 @@ public final class FaithfulnessRunner {
             mean[c] = in.mean().get(c).floatValue();
             std[c] = in.std().get(c).floatValue();
         }
-        Result r = measure(bundle, ex.input(), onInput(map.values(), map.height(), map.width(), ex.input()), ex.pass().target(), mean, std, stop);
-        ex.keepFaithfulness(layer, method, r);
-        return r;
+        return measure(bundle, ex.input(), onInput(map.values(), map.height(), map.width(), ex.input()), ex.pass().target(), mean, std, stop);
     }
 
     public static Result measure(ModelBundle bundle, Preprocessed input, float[] mapOnInput, int target, float[] mean, float[] std,

@@ -1,6 +1,7 @@
 package dev.gradcamviewer.app;
 
 import dev.gradcamviewer.cam.AblationCam;
+import dev.gradcamviewer.cam.AugSmooth;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.LayerData;
@@ -61,11 +62,40 @@ public final class ModelPassCams {
                 return bundle.scores(inputs, n, target, ex.pass().score(), layer, probes);
             }, progress, stop);
             map = AblationCam.map(data, original, removed);
+        } else if (method instanceof AugSmooth aug) {
+            map = augSmoothed(aug, bundle, ex, layer, progress, stop);
         } else {
             throw new IllegalArgumentException(method.displayName() + " needs no further passes");
         }
         ex.keep(layer, method, map);
         return map;
+    }
+
+    /** Six passes with gradients, one per augmented input, for the same target and score as the image's pass. */
+    private static CamMap augSmoothed(AugSmooth aug, ModelBundle bundle, ExplainedImage ex, String layer, IntConsumer progress,
+                                      BooleanSupplier stop) throws BundleException, InterruptedException {
+        var in = ex.input();
+        float[][] maps = new float[2 * AugSmooth.FACTORS.length][];
+        int h = 0;
+        int w = 0;
+        boolean zero = true;
+        int k = 0;
+        for (boolean mirror : new boolean[] {false, true}) {
+            for (double factor : AugSmooth.FACTORS) {
+                if (Thread.interrupted() || stop.getAsBoolean()) throw new InterruptedException("stopped");
+                float[] x = AugSmooth.augmented(in.tensor(), in.channels(), in.height(), in.width(), mirror, factor);
+                try (dev.gradcamviewer.model.PassResult pass = bundle.explain(x, ex.pass().target(), ex.pass().score(), java.util.List.of(layer))) {
+                    var t = pass.tap(layer);
+                    CamMap m = aug.inner().compute(new LayerData(t.activations(), t.gradients(), t.channels(), t.height(), t.width()));
+                    h = m.height();
+                    w = m.width();
+                    zero &= m.zeroGradient();
+                    maps[k++] = mirror ? AugSmooth.mirrored(m.values(), h, w) : m.values();
+                }
+                progress.accept(k);
+            }
+        }
+        return AugSmooth.mean(maps, h, w, zero);
     }
 
     /** The same without a way to stop but interrupting the thread. */

@@ -43,8 +43,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layer", description = "tapped layer to time; default: the model's default layer")
     String layerName;
 
-    @Option(names = "--method", defaultValue = "gradcam", description = "CAM method for (c) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "gradcam", description = "CAM method for (c); scorecam and ablationcam also time "
+            + "their passes as (d) (default: ${DEFAULT-VALUE})")
     String method;
+
+    @Option(names = "--metrics", description = "also time the faithfulness scores of the map as (e): deletion, insertion and "
+            + "confidence change, 69 inputs in batches of 16")
+    boolean metrics;
 
     @Override
     public Integer call() throws Exception {
@@ -97,6 +102,15 @@ final class BenchCommand implements Callable<Integer> {
                             + channels + " passes, one per channel, batched", t[t.length / 2], t[0], t.length);
                 }
                 cam = ex.cam(layer, camMethod);
+                if (metrics) {
+                    double[] t = new double[Math.max(1, Math.min(runs, 10))];
+                    for (int i = 0; i < t.length; i++) {
+                        t[i] = time(() -> dev.gradcamviewer.app.FaithfulnessRunner.measureAgain(bundle, ex, layer, camMethod, () -> false));
+                    }
+                    Arrays.sort(t);
+                    System.out.printf(Locale.ROOT, "%-68s median %7.0f ms  (min %.0f, %d runs)%n", "(e) faithfulness of the map: deletion, insertion, "
+                            + "confidence change (69 inputs)", t[t.length / 2], t[0], t.length);
+                }
             }
             Manifest.TapSpec tap = m.taps().stream().filter(t -> t.name().equals(layer)).findFirst().orElseThrow();
             Manifest.Geometry g = tap.geometry();

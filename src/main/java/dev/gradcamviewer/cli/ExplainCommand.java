@@ -64,6 +64,14 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "also write the low-resolution map (after normalisation) as .npy")
     boolean raw;
 
+    @Option(names = "--aug-smooth", description = "average the map over the image mirrored and scaled by 0.9, 1, 1.1 "
+            + "(pytorch-grad-cam's aug_smooth: six passes of the model)")
+    boolean augSmooth;
+
+    @Option(names = "--eigen-smooth", description = "the first principal component of the method's weighted activations "
+            + "instead of their sum (pytorch-grad-cam's eigen_smooth); for the methods that weigh activations")
+    boolean eigenSmooth;
+
     @Option(names = "--metrics", description = "also score each map's faithfulness into summary.csv: deletion and insertion "
             + "(areas under the target's probability as the map's pixels are removed / revealed, 32 steps), the confidence change "
             + "for the image times the map and its inverse, and the random map's deletion and insertion (about 140 forward passes per map)")
@@ -77,8 +85,10 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CamMethod cam = CamMethods.byName(method).orElseThrow(() -> new IllegalArgumentException("unknown method '" + method
-                + "' (gradcam, gradcampp, xgradcam, layercam, hirescam)"));
+        CamMethod named = CamMethods.byName(method).orElseThrow(() -> new IllegalArgumentException("unknown method '" + method
+                + "' (" + String.join(", ", CamMethods.FOR_VIEWER.stream().map(CamMethod::id).toList()) + ")"));
+        CamMethod smoothed = eigenSmooth ? new dev.gradcamviewer.cam.EigenSmooth(named) : named;
+        CamMethod cam = augSmooth ? new dev.gradcamviewer.cam.AugSmooth(smoothed) : smoothed;
         Score sc = parseScore(score);
         Placement place = Placement.of(placement);
         HeatColorizer colours = new HeatColorizer(Colormap.of(colormap), emphasis);

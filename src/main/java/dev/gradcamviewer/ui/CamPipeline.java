@@ -226,9 +226,12 @@ final class CamPipeline {
     /** The shown map's faithfulness beside the random map's, in the status bar once measured; the map shows first. */
     private void score(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
         views.faithfulness().setText("faithfulness: measuring\u2026");
+        state.faithfulness = null;
         scoring.submit(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, l, m, stale),
                 FaithfulnessRunner.measure(b, ex, l, RANDOM, stale)}, r -> {
             if (state.shown.get() != ex) return;
+            state.faithfulness = r;
+            state.faithfulnessOf = m.displayName() + " of " + l + ", " + ex.file().getFileName();
             views.faithfulness().setText(String.format(Locale.ROOT, "deletion %.2f (random %.2f) \u00b7 insertion %.2f (%.2f)",
                     r[0].deletion(), r[1].deletion(), r[0].insertion(), r[1].insertion()));
             views.faithfulness().setTooltip(new javafx.scene.control.Tooltip(String.format(Locale.ROOT,

@@ -34,6 +34,10 @@ final class ViewerState {
     /** When the shown pass was made from the displayed window ("explain as displayed"): what it was; else null. */
     String explainedAsDisplayed;
 
+    /** The shown map's faithfulness and the random map's, once measured (null before), and what they are of. */
+    dev.gradcamviewer.app.FaithfulnessRunner.Result[] faithfulness;
+    String faithfulnessOf;
+
     /** The worklist's files in the order shown, and their items. */
     final List<Path> images = new ArrayList<>();
     final Map<Path, WorkItem> work = new HashMap<>();

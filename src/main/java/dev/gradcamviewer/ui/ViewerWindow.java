@@ -91,6 +91,7 @@ public final class ViewerWindow {
         this.settings = settings;
         this.status = new StatusLine(stage, TITLE, faithfulnessLabel, windowLabel, zoomLabel, pointerLabel, timingLabel);
         faithfulnessLabel.setId("faithfulness-label");
+        faithfulnessLabel.setOnMouseClicked(e -> showFaithfulnessCurves());
         this.display = new DisplayControls(settings);
         this.pipeline = new CamPipeline(state, engine, engineThread, display, new CamPipeline.Views(imagePane, predictionPanel,
                 comparison, notice, imageLabel, timingLabel, faithfulnessLabel, () -> centreTabs.getSelectionModel().getSelectedItem() == compareTab), status);
@@ -364,6 +365,11 @@ public final class ViewerWindow {
     ImagePane imagePane() { return imagePane; }
 
     GrayWindow grayWindow() { return state.window; }
+
+    /** The shown map's deletion and insertion curves beside the random map's (a click on the scores). */
+    void showFaithfulnessCurves() {
+        if (state.faithfulness != null) FaithfulnessPlot.show(stage, state.faithfulness[0], state.faithfulness[1], state.faithfulnessOf);
+    }
 
     /** "Explain as displayed", as the Image menu does it. */
     void explainAsDisplayed() { pipeline.runPass(true); }

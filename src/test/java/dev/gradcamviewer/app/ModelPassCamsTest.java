@@ -90,6 +90,34 @@ class ModelPassCamsTest {
     }
 
     @Test
+    void augSmoothAveragesSixAugmentedPassesAsTheReferenceDoes() throws Exception {
+        Path dir = Fixtures.dir().resolve("demo");
+        JsonNode image = new ObjectMapper().readTree(dir.resolve("reference.json").toFile()).get("images").get(0);
+        JsonNode ref = image.get("cams").get("resnet_blocks.4").get("logit");
+        float[] expected = Npy.read(dir.resolve(ref.get("gradcam-augsmooth").asText())).data();
+        float[] plain = Npy.read(dir.resolve(ref.get("file").asText())).data();
+        float[] input = Npy.read(dir.resolve(image.get("input").asText())).data();
+        try (ModelBundle bundle = ModelBundle.open(Fixtures.demoModel())) {
+            PassResult pass = bundle.explain(input, image.get("target").asInt(), Score.LOGIT, List.of("resnet_blocks.4"));
+            ExplainedImage ex = new ExplainedImage(Path.of("x.png"), null, new Preprocessed(input, 3, 256, 256, null), pass, bundle.manifest().taps());
+            AtomicInteger passes = new AtomicInteger();
+            CamMap map = ModelPassCams.compute(new dev.gradcamviewer.cam.AugSmooth(new dev.gradcamviewer.cam.GradCam()), bundle, ex,
+                    "resnet_blocks.4", passes::set);
+            assertEquals(6, passes.get());
+            double worst = 0;
+            double fromPlain = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(map.values()[i] - expected[i]));
+                fromPlain = Math.max(fromPlain, Math.abs(map.values()[i] - plain[i]));
+            }
+            System.out.printf("aug-smooth vs float64 reference: map max |diff| %.2e (%.2f from the plain map)%n", worst, fromPlain);
+            assertTrue(worst <= 1e-4, "aug-smoothed Grad-CAM differs by " + worst);
+            assertTrue(fromPlain > 0.01, "smoothing changes the map");
+            ex.close();
+        }
+    }
+
+    @Test
     void aCancelledScoreCamStopsBetweenBatches() throws Exception {
         Path dir = Fixtures.dir().resolve("demo");
         JsonNode image = new ObjectMapper().readTree(dir.resolve("reference.json").toFile()).get("images").get(0);

@@ -202,6 +202,13 @@ class ComparisonTest {
                 .indexOf(order.get(0))).startsWith("\u2605 best"), "the first tile is the starred one");
         assertTrue(deletions.get(0) < Double.parseDouble(m.group(2)), "on the pneumonia phantom some method beats random");
         snapshot(stage.getScene().getRoot(), "comparison-methods-scored.png");
+
+        waitUntil(() -> robot.lookup("#faithfulness-label").queryLabeled().getText().startsWith("deletion"), "the shown map's scores");
+        robot.interact(window::showFaithfulnessCurves);
+        javafx.scene.chart.LineChart<?, ?> chart = robot.lookup("#faithfulness-chart").queryAs(javafx.scene.chart.LineChart.class);
+        assertEquals(4, chart.getData().size(), "deletion and insertion, of the map and of the random map");
+        assertTrue(chart.getData().stream().allMatch(series -> series.getData().size() == 33));
+        snapshot(chart, "faithfulness-curves.png");
     }
 
     @Test
