@@ -260,6 +260,16 @@ final class CamPipeline {
                 grid.showScore(tile, new double[] {r[0].deletion(), r[0].insertion(), r[1].deletion(), r[1].insertion()});
             }, e -> { });
         }
+        if (!grid.methodsMode() || specs.isEmpty()) return;
+        // the methods that need passes of their own come after the others' scores; the grid is drawn again with them
+        String layer = specs.get(0).layer();
+        for (CamMethod m : CamMethods.WITH_MODEL_PASSES) {
+            if (ex.hasMap(layer, m)) continue;
+            gridScoring.submitQueued(stale -> ModelPassCams.compute(m, b, ex, layer, k -> { }, stale), map -> {
+                if (state.shown.get() == ex && grid.methodsMode()) renderComparison();
+            }, e -> { });
+            break; // one at a time: the next is queued when the grid is drawn again
+        }
     }
 
     private void stopScoring() {
@@ -316,7 +326,7 @@ final class CamPipeline {
         if (comparison.methodsMode()) {
             // what the tiles share (the layer, or the method) is said once, in the status bar and the figure's header
             for (CamMethod m : CamMethods.FOR_VIEWER) {
-                // a method with model passes has a tile once its map is made (chosen in the Image tab)
+                // a method with model passes has a tile once its map is made (here after the others are scored, or in the Image tab)
                 if (!m.needsModelPasses() || ex.hasMap(layer, m)) specs.add(new ComparisonView.TileSpec(layer, m.id(), m.displayName()));
             }
         } else {

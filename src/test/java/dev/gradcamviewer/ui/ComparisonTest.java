@@ -176,30 +176,48 @@ class ComparisonTest {
         int before = window.comparisonCountProperty().get();
         robot.interact(() -> window.comparison().setMode(ComparisonView.METHODS));
         waitUntil(() -> window.comparisonCountProperty().get() > before, "the methods grid");
-        waitUntil(() -> window.comparison().scoreTexts().stream().allMatch(t -> t.contains("deletion")), "every tile's scores");
-        String image = robot.lookup("#faithfulness-label").queryLabeled().getText();
+        // Score-CAM's and Ablation-CAM's tiles join once their passes are done, after the others are scored;
+        // sorted and read in one go on the FX thread (one consistent grid), until all eleven are scored
+        java.util.concurrent.atomic.AtomicReference<List<String>> orderRef = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<List<String>> labelsRef = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<List<String>> textsRef = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<List<String>> methodsRef = new java.util.concurrent.atomic.AtomicReference<>();
+        String image = null;
+        long deadline = System.nanoTime() + 240_000_000_000L;
+        while (true) {
+            robot.interact(() -> {
+                window.comparison().sortProperty().set(ComparisonView.BY_DELETION);
+                orderRef.set(window.comparison().shownOrder());
+                labelsRef.set(window.comparison().tiles().stream().map(ComparisonView.TileSpec::label).toList());
+                methodsRef.set(window.comparison().tiles().stream().map(ComparisonView.TileSpec::methodId).toList());
+                textsRef.set(window.comparison().scoreTexts());
+            });
+            image = robot.lookup("#faithfulness-label").queryLabeled().getText();
+            if (labelsRef.get().size() == 11 && textsRef.get().stream().allMatch(t -> t.contains("deletion")) && image.startsWith("deletion")) break;
+            if (System.nanoTime() > deadline) throw new AssertionError("every method's tile with its scores: " + textsRef.get());
+            Thread.sleep(500);
+        }
+        assertEquals(List.of("scorecam", "ablationcam"), methodsRef.get().subList(9, 11));
         assertTrue(image.matches("deletion \\d\\.\\d\\d \\(random \\d\\.\\d\\d\\) \u00b7 insertion .*"), image);
-        List<String> texts = window.comparison().scoreTexts();
+        List<String> texts = textsRef.get();
         assertEquals(1, texts.stream().filter(t -> t.startsWith("\u2605 best")).count(), texts.toString());
         // the random tile's own scores are the random baseline's
         String random = texts.get(8);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("deletion (\\S+) \u00b7 insertion \\S+ \\(random (\\S+) ").matcher(random);
         assertTrue(m.find(), random);
         assertEquals(m.group(1), m.group(2));
-        robot.interact(() -> window.comparison().sortProperty().set(ComparisonView.BY_DELETION));
-        List<String> order = window.comparison().shownOrder();
+        List<String> order = orderRef.get();
         List<Double> deletions = new java.util.ArrayList<>();
         for (String label : order) {
-            int i = window.comparison().tiles().stream().map(ComparisonView.TileSpec::label).toList().indexOf(label);
-            java.util.regex.Matcher d = java.util.regex.Pattern.compile("deletion (\\S+)").matcher(window.comparison().scoreTexts().get(i));
-            assertTrue(d.find());
+            String text = textsRef.get().get(labelsRef.get().indexOf(label));
+            java.util.regex.Matcher d = java.util.regex.Pattern.compile("deletion (\\S+)").matcher(text);
+            assertTrue(d.find(), label + " in " + order + ": " + textsRef.get());
             deletions.add(Double.parseDouble(d.group(1)));
         }
         List<Double> sorted = new java.util.ArrayList<>(deletions);
         java.util.Collections.sort(sorted);
         assertEquals(sorted, deletions, "tiles by deletion, lowest first: " + order);
-        assertTrue(window.comparison().scoreTexts().get(window.comparison().tiles().stream().map(ComparisonView.TileSpec::label).toList()
-                .indexOf(order.get(0))).startsWith("\u2605 best"), "the first tile is the starred one");
+        assertTrue(textsRef.get().get(labelsRef.get().indexOf(order.get(0))).startsWith("\u2605 best"), "the first tile is the starred one");
         assertTrue(deletions.get(0) < Double.parseDouble(m.group(2)), "on the pneumonia phantom some method beats random");
         snapshot(stage.getScene().getRoot(), "comparison-methods-scored.png");
 
