@@ -531,7 +531,9 @@ class ViewerWindowTest {
         int passes = engine.passes.get();
         robot.interact(() -> window.layerPicker().treeView().requestFocus());
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.UP).release(javafx.scene.input.KeyCode.UP));
-        waitUntil(() -> "resnet_blocks.3".equals(window.currentLayer()), "the layer above");
+        PlacedMap four = window.heatProperty().get();
+        // the layer's map drawn, not only chosen (on a busy machine the block-4 map is still on screen a while)
+        waitUntil(() -> "resnet_blocks.3".equals(window.currentLayer()) && window.heatProperty().get() != four, "the layer above");
         PlacedMap three = window.heatProperty().get();
         // below resnet_blocks.4 only untapped rows follow: the selection stays on a tapped layer
         robot.interact(() -> robot.press(javafx.scene.input.KeyCode.DOWN).release(javafx.scene.input.KeyCode.DOWN));
