@@ -174,6 +174,10 @@ final class CamPipeline {
         }
         state.displayComplete = false;
         CamMethod m = display.method.getValue();
+        // another map is coming: the shown one's measuring stops (the grid's goes on)
+        scoreDelay.stop();
+        scoring.supersede();
+        views.faithfulness().setText("");
         if (m.needsModelPasses() && !ex.hasMap(l, m)) {
             // the same request already under way (a colour change meanwhile, say) goes on
             if (!(status.isBusy(modelPasses) && modelPassesFor == ex && l.equals(modelPassesLayer))) runModelPasses(ex, b, l, m);
@@ -223,10 +227,23 @@ final class CamPipeline {
 
     private static final CamMethod RANDOM = CamMethods.byName("random").orElseThrow();
 
-    /** The shown map's faithfulness beside the random map's, in the status bar once measured; the map shows first. */
+    /**
+     * The shown map's faithfulness beside the random map's, in the status bar once measured; the map
+     * shows first, and measuring starts only once it has stayed on screen a moment (stepping through
+     * layers or images with the keys measures nothing on the way).
+     */
     private void score(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
         views.faithfulness().setText("faithfulness: measuring\u2026");
         state.faithfulness = null;
+        scoreDelay.stop();
+        scoreDelay.setOnFinished(e -> startScoring(ex, b, l, m));
+        scoreDelay.playFromStart();
+    }
+
+    private final javafx.animation.PauseTransition scoreDelay = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+
+    private void startScoring(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
+        if (state.shown.get() != ex || !l.equals(state.layer) || display.method.getValue() != m) return;
         scoring.submit(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, l, m, stale),
                 FaithfulnessRunner.measure(b, ex, l, RANDOM, stale)}, r -> {
             if (state.shown.get() != ex) return;
@@ -273,6 +290,7 @@ final class CamPipeline {
     }
 
     private void stopScoring() {
+        scoreDelay.stop();
         scoring.supersede();
         gridScoring.supersede();
         views.faithfulness().setText("");

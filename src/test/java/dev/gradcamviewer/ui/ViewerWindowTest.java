@@ -529,9 +529,11 @@ class ViewerWindowTest {
     void arrowKeysInTheTreeMoveThroughTappedLayersAndTheOverlayFollows(FxRobot robot) {
         waitForCam();
         int passes = engine.passes.get();
-        robot.interact(() -> window.layerPicker().treeView().requestFocus());
-        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.UP).release(javafx.scene.input.KeyCode.UP));
         PlacedMap four = window.heatProperty().get();
+        robot.interact(() -> window.layerPicker().treeView().requestFocus());
+        // the key goes where the focus is: wait until the tree has it (a busy machine takes its time)
+        waitUntil(() -> window.layerPicker().treeView().isFocused(), "the layer tree focused");
+        robot.interact(() -> robot.press(javafx.scene.input.KeyCode.UP).release(javafx.scene.input.KeyCode.UP));
         // the layer's map drawn, not only chosen (on a busy machine the block-4 map is still on screen a while)
         waitUntil(() -> "resnet_blocks.3".equals(window.currentLayer()) && window.heatProperty().get() != four, "the layer above");
         PlacedMap three = window.heatProperty().get();
