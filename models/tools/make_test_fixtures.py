@@ -215,7 +215,9 @@ def torchvision_fixtures(out):
                              labels=labels, input_spec=spec,
                              taps="auto" if name in ("resnet18", "vit", "swin", "convnext") else taps,
                              measure="some" if name == "resnet18" else "none", architecture=name, log=lambda *a: None)
-        ex.write_reference(model, manifest, images, os.path.join(d, "reference"), lambda *a: None, taps=taps, methods=True)
+        # Score-CAM, Ablation-CAM, aug-smooth and faithfulness references on one torchvision model too
+        ex.write_reference(model, manifest, images, os.path.join(d, "reference"), lambda *a: None, taps=taps, methods=True,
+                           scorecam=("layer4",) if name == "resnet18" else ())
 
 
 class MultiLabel(nn.Module):

@@ -20,10 +20,47 @@ public final class CamMethods {
 
     private CamMethods() { }
 
-    /** By id ("gradcam") or display name ("Grad-CAM"), ignoring case and dashes. */
+    /**
+     * By id ("gradcam") or display name ("Grad-CAM"), ignoring case and dashes; an id may end in
+     * "-eigensmooth" and then "-augsmooth", as {@link #smoothed} names its methods.
+     */
     public static Optional<CamMethod> byName(String name) {
         String key = normal(name);
+        for (String suffix : List.of("augsmooth", "eigensmooth")) {
+            if (key.endsWith(suffix) && key.length() > suffix.length()) {
+                Optional<CamMethod> inner = byName(key.substring(0, key.length() - suffix.length()));
+                if (inner.isEmpty()) return inner;
+                try {
+                    return Optional.of(suffix.equals("augsmooth") ? smoothed(inner.get(), false, true) : smoothed(inner.get(), true, false));
+                } catch (IllegalArgumentException e) {
+                    return Optional.empty();
+                }
+            }
+        }
         return java.util.stream.Stream.concat(ALL.stream(), WITH_MODEL_PASSES.stream()).filter(m -> normal(m.id()).equals(key) || normal(m.displayName()).equals(key)).findFirst();
+    }
+
+    /** pytorch-grad-cam's eigen_smooth applies to the methods that weigh activations (by channel or by cell). */
+    public static boolean eigenSmoothable(CamMethod m) {
+        return !(m instanceof MapMethod) && !m.needsModelPasses();
+    }
+
+    /** aug_smooth applies to every method made from one pass (it makes six). */
+    public static boolean augSmoothable(CamMethod m) {
+        return !m.needsModelPasses();
+    }
+
+    /** The method with eigen-smooth and then aug-smooth, as asked; refused where they do not apply. */
+    public static CamMethod smoothed(CamMethod m, boolean eigen, boolean aug) {
+        CamMethod out = eigen ? new EigenSmooth(m) : m;
+        return aug ? new AugSmooth(out) : out;
+    }
+
+    /** The method a smoothed one smooths (itself when not smoothed). */
+    public static CamMethod unsmoothed(CamMethod m) {
+        if (m instanceof AugSmooth a) return unsmoothed(a.inner());
+        if (m instanceof EigenSmooth e) return unsmoothed(e.inner());
+        return m;
     }
 
     private static String normal(String s) {

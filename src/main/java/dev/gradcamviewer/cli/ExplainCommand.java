@@ -87,8 +87,7 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CamMethod named = CamMethods.byName(method).orElseThrow(() -> new IllegalArgumentException("unknown method '" + method
                 + "' (" + String.join(", ", CamMethods.FOR_VIEWER.stream().map(CamMethod::id).toList()) + ")"));
-        CamMethod smoothed = eigenSmooth ? new dev.gradcamviewer.cam.EigenSmooth(named) : named;
-        CamMethod cam = augSmooth ? new dev.gradcamviewer.cam.AugSmooth(smoothed) : smoothed;
+        CamMethod cam = CamMethods.smoothed(named, eigenSmooth, augSmooth);
         Score sc = parseScore(score);
         Placement place = Placement.of(placement);
         HeatColorizer colours = new HeatColorizer(Colormap.of(colormap), emphasis);

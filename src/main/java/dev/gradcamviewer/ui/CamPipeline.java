@@ -173,7 +173,7 @@ final class CamPipeline {
             return;
         }
         state.displayComplete = false;
-        CamMethod m = display.method.getValue();
+        CamMethod m = display.chosen();
         // another map is coming: the shown one's measuring stops (the grid's goes on)
         scoreDelay.stop();
         scoring.supersede();
@@ -243,7 +243,7 @@ final class CamPipeline {
     private final javafx.animation.PauseTransition scoreDelay = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
 
     private void startScoring(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
-        if (state.shown.get() != ex || !l.equals(state.layer) || display.method.getValue() != m) return;
+        if (state.shown.get() != ex || !l.equals(state.layer) || !display.chosen().id().equals(m.id())) return;
         scoring.submit(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, l, m, stale),
                 FaithfulnessRunner.measure(b, ex, l, RANDOM, stale)}, r -> {
             if (state.shown.get() != ex) return;
@@ -262,8 +262,13 @@ final class CamPipeline {
         });
     }
 
-    /** Each tile's faithfulness, one after another, shown as it comes. */
-    private void scoreGrid(ExplainedImage ex, ModelBundle b, List<ComparisonView.TileSpec> specs, List<Image> heats) {
+    /**
+     * Each tile's faithfulness, one after another, shown as it comes; then the first tile still
+     * waiting for passes of its own (Score-CAM, Ablation-CAM, aug-smooth) has them made, and the grid
+     * is drawn again (which queues the next).
+     */
+    private void scoreGrid(ExplainedImage ex, ModelBundle b, List<ComparisonView.TileSpec> specs, List<Image> heats,
+                           List<ComparisonView.TileSpec> waiting) {
         ComparisonView grid = views.comparison();
         gridScoring.supersede();
         for (int i = 0; i < specs.size(); i++) {
@@ -277,16 +282,12 @@ final class CamPipeline {
                 grid.showScore(tile, new double[] {r[0].deletion(), r[0].insertion(), r[1].deletion(), r[1].insertion()});
             }, e -> { });
         }
-        if (!grid.methodsMode() || specs.isEmpty()) return;
-        // the methods that need passes of their own come after the others' scores; the grid is drawn again with them
-        String layer = specs.get(0).layer();
-        for (CamMethod m : CamMethods.WITH_MODEL_PASSES) {
-            if (ex.hasMap(layer, m)) continue;
-            gridScoring.submitQueued(stale -> ModelPassCams.compute(m, b, ex, layer, k -> { }, stale), map -> {
-                if (state.shown.get() == ex && grid.methodsMode()) renderComparison();
-            }, e -> { });
-            break; // one at a time: the next is queued when the grid is drawn again
-        }
+        if (waiting.isEmpty()) return;
+        ComparisonView.TileSpec next = waiting.get(0);
+        CamMethod m = CamMethods.byName(next.methodId()).orElseThrow();
+        gridScoring.submitQueued(stale -> ModelPassCams.compute(m, b, ex, next.layer(), k -> { }, stale), map -> {
+            if (state.shown.get() == ex) renderComparison();
+        }, e -> { });
     }
 
     private void stopScoring() {
@@ -307,7 +308,8 @@ final class CamPipeline {
     /** Score-CAM's or Ablation-CAM's passes for the shown image and layer, with progress; the map is drawn when they are done. */
     private void runModelPasses(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
         int channels = b.manifest().taps().stream().filter(t -> t.name().equals(l)).findFirst().map(t -> t.shape().get(1)).orElse(0);
-        String what = m.displayName() + " of " + l + ": " + channels + " passes, one per channel";
+        String what = m.displayName() + " of " + l + ": " + (m instanceof dev.gradcamviewer.cam.AugSmooth
+                ? "6 passes, the image mirrored and scaled" : channels + " passes, one per channel");
         stopModelPasses();
         modelPassesFor = ex;
         modelPassesLayer = l;
@@ -340,16 +342,17 @@ final class CamPipeline {
             return;
         }
         List<ComparisonView.TileSpec> specs = new ArrayList<>();
+        List<ComparisonView.TileSpec> waiting = new ArrayList<>();
         String layer = state.layer;
+        CamMethod chosen = display.chosen();
         if (comparison.methodsMode()) {
             // what the tiles share (the layer, or the method) is said once, in the status bar and the figure's header
-            for (CamMethod m : CamMethods.FOR_VIEWER) {
-                // a method with model passes has a tile once its map is made (here after the others are scored, or in the Image tab)
-                if (!m.needsModelPasses() || ex.hasMap(layer, m)) specs.add(new ComparisonView.TileSpec(layer, m.id(), m.displayName()));
+            for (CamMethod base : CamMethods.FOR_VIEWER) {
+                CamMethod m = display.smoothedAsTicked(base);
+                tile(ex, new ComparisonView.TileSpec(layer, m.id(), m.displayName()), m, specs, waiting);
             }
         } else {
-            CamMethod m = display.method.getValue();
-            for (String l : comparison.checkedLayers()) specs.add(new ComparisonView.TileSpec(l, m.id(), l));
+            for (String l : comparison.checkedLayers()) tile(ex, new ComparisonView.TileSpec(l, chosen.id(), l), chosen, specs, waiting);
         }
         Placement p = display.placement.getValue();
         HeatColorizer c = state.colours;
@@ -374,12 +377,19 @@ final class CamPipeline {
             return new Grid(heats, offsets);
         }, r -> {
             comparison.show(base, specs, r.heats(), r.offsets(), a);
-            scoreGrid(ex, b, specs, r.heats());
+            scoreGrid(ex, b, specs, r.heats(), waiting);
             status.say(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
-                    : display.method.getValue().displayName() + " at " + specs.size() + " layers") + ", for \u201c"
+                    : chosen.displayName() + " at " + specs.size() + " layers") + ", for \u201c"
                     + b.labels().get(ex.pass().target()) + "\u201d (" + UiText.scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");
             state.comparisonCount.set(state.comparisonCount.get() + 1);
         }, e -> status.fail("Could not draw the comparison: " + UiText.reason(e)));
+    }
+
+    /** A method with passes of its own has a tile once its map is made (after the others are scored, or in the Image tab). */
+    private static void tile(ExplainedImage ex, ComparisonView.TileSpec spec, CamMethod m, List<ComparisonView.TileSpec> shown,
+                             List<ComparisonView.TileSpec> waiting) {
+        if (!m.needsModelPasses() || ex.hasMap(spec.layer(), m)) shown.add(spec);
+        else waiting.add(spec);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.model.Score;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -34,6 +35,8 @@ final class DisplayControls {
     final ImageView colourBar = new ImageView();
     final ComboBox<Score> score = new ComboBox<>();
     final ComboBox<Placement> placement = new ComboBox<>();
+    final CheckBox eigenSmooth = new CheckBox("Eigen");
+    final CheckBox augSmooth = new CheckBox("Aug");
     private final VBox panel;
 
     DisplayControls(ViewerSettings settings) {
@@ -71,10 +74,23 @@ final class DisplayControls {
         choices(method, "method", CamMethods.FOR_VIEWER, CamMethods.byName(settings.get("method", "gradcam")).orElse(CamMethods.ALL.get(0)),
                 CamMethod::displayName, null);
 
+        eigenSmooth.setId("eigen-smooth");
+        eigenSmooth.setSelected(settings.getBoolean("eigenSmooth", false));
+        eigenSmooth.setTooltip(new Tooltip("Eigen-smooth: the first principal component of the method's weighted activations instead of their sum\n"
+                + "(pytorch-grad-cam's eigen_smooth): keeps the dominant pattern, drops noise.\n"
+                + "For the methods that weigh activations; no extra pass of the model."));
+        augSmooth.setId("aug-smooth");
+        augSmooth.setSelected(settings.getBoolean("augSmooth", false));
+        augSmooth.setTooltip(new Tooltip("Aug-smooth: the map averaged over the image mirrored or not, times 0.9, 1 and 1.1\n"
+                + "(pytorch-grad-cam's aug_smooth): six passes of the model, with progress.\n"
+                + "Not for Score-CAM and Ablation-CAM, which make passes of their own."));
+        method.valueProperty().addListener((o, a, b) -> enableSmoothing());
+        enableSmoothing();
+
         colourBar.setFitWidth(260);
         colourBar.setFitHeight(14);
         panel = new VBox(6,
-                row("Method", method), valueRow("Opacity", alpha, "%.0f %%", 100), row("Colormap", colormap),
+                row("Method", method), row("Smoothing", new HBox(16, eigenSmooth, augSmooth)), valueRow("Opacity", alpha, "%.0f %%", 100), row("Colormap", colormap),
                 valueRow("Emphasis", emphasis, "x^%.2f", 1),
                 new VBox(2, colourBar, new HBox(230, new Label("0"), new Label("1"))),
                 row("Score", score), row("Placement", placement));
@@ -83,12 +99,29 @@ final class DisplayControls {
 
     VBox panel() { return panel; }
 
+    /** The chosen method with the smoothing that is ticked and applies to it. */
+    CamMethod chosen() { return smoothedAsTicked(method.getValue()); }
+
+    /** Any method with the ticked smoothing where it applies: every tile of Compare's method grid. */
+    CamMethod smoothedAsTicked(CamMethod m) {
+        return CamMethods.smoothed(m, eigenSmooth.isSelected() && CamMethods.eigenSmoothable(m),
+                augSmooth.isSelected() && CamMethods.augSmoothable(m));
+    }
+
+    private void enableSmoothing() {
+        CamMethod m = method.getValue();
+        eigenSmooth.setDisable(m == null || !CamMethods.eigenSmoothable(m));
+        augSmooth.setDisable(m == null || !CamMethods.augSmoothable(m));
+    }
+
     /** Remembers the choices for the next run. */
     void save(ViewerSettings settings) {
         settings.put("colormap", colormap.getValue());
         settings.putDouble("alpha", alpha.getValue());
         settings.putDouble("emphasis", emphasis.getValue());
         settings.put("method", method.getValue().id());
+        settings.putBoolean("eigenSmooth", eigenSmooth.isSelected());
+        settings.putBoolean("augSmooth", augSmooth.isSelected());
     }
 
     private static <T> void choices(ComboBox<T> box, String id, List<T> values, T first, Function<T, String> name, String tip) {

@@ -28,6 +28,10 @@ final class ViewerSettings {
         }
     }
 
+    boolean getBoolean(String key, boolean def) { return Boolean.parseBoolean(get(key, String.valueOf(def))); }
+
+    void putBoolean(String key, boolean value) { put(key, String.valueOf(value)); }
+
     void putDouble(String key, double value) {
         try {
             prefs.putDouble(key, value);

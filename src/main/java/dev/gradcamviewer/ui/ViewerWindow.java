@@ -121,7 +121,7 @@ public final class ViewerWindow {
         });
         comparison.setOnChange(pipeline::renderComparison);
         comparison.setOnTileChosen(t -> {
-            CamMethods.byName(t.methodId()).ifPresent(display.method::setValue);
+            CamMethods.byName(t.methodId()).map(CamMethods::unsmoothed).ifPresent(display.method::setValue);
             state.layer = t.layer();
             layerPicker.select(t.layer());
             centreTabs.getSelectionModel().select(imageTab);
@@ -172,6 +172,12 @@ public final class ViewerWindow {
             pipeline.render();
             pipeline.renderComparison();
         });
+        for (var smoothing : List.of(display.eigenSmooth, display.augSmooth)) {
+            smoothing.selectedProperty().addListener((o, a, b) -> {
+                pipeline.render();
+                pipeline.renderComparison();
+            });
+        }
         display.placement.valueProperty().addListener((o, a, b) -> {
             pipeline.render();
             pipeline.renderComparison();
@@ -303,7 +309,7 @@ public final class ViewerWindow {
 
     /** What is on screen, for exports. */
     private OnScreen onScreen() {
-        return new OnScreen(state.shown.get(), state.heat.get(), state.bundle.get(), state.colours, display.alpha.getValue(), state.layer, display.method.getValue(),
+        return new OnScreen(state.shown.get(), state.heat.get(), state.bundle.get(), state.colours, display.alpha.getValue(), state.layer, display.chosen(),
                 display.placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()),
                 state.window.voi.get(), state.window.invert.get(), state.explainedAsDisplayed);
     }

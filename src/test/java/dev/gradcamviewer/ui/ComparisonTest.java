@@ -6,12 +6,9 @@ import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.layout.VBox;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -20,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.gradcamviewer.ui.ViewerWindowTest.snapshot;
 import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
@@ -28,27 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ExtendWith(ApplicationExtension.class)
-class ComparisonTest {
-    private final TestEngine engine = new TestEngine();
-    private ViewerWindow window;
-    private ViewerSettings settings;
-    private Stage stage;
+class ComparisonTest extends ViewerTestBase {
 
     @Start
-    void start(Stage stage) throws Exception {
-        this.stage = stage;
-        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        window = new ViewerWindow(stage, engine, settings);
-        window.open(Fixtures.demoModel(), List.of(Fixtures.root().resolve("models/samples")));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        settings.removeNode();
-        engine.closeAll();
-    }
+    void start(Stage stage) throws Exception { open(stage, List.of(Fixtures.root().resolve("models/samples"))); }
 
     private void openComparison(FxRobot robot) {
         waitUntil(() -> window.shownProperty().get() != null && window.heatProperty().get() != null, "the first CAM");
@@ -226,7 +205,7 @@ class ComparisonTest {
         javafx.scene.chart.LineChart<?, ?> chart = robot.lookup("#faithfulness-chart").queryAs(javafx.scene.chart.LineChart.class);
         assertEquals(4, chart.getData().size(), "deletion and insertion, of the map and of the random map");
         assertTrue(chart.getData().stream().allMatch(series -> series.getData().size() == 33));
-        snapshot(chart, "faithfulness-curves.png");
+        snapshot(chart.getScene().getRoot(), "faithfulness-curves.png"); // the dialog as shown, its theme behind the axis labels
     }
 
     @Test

@@ -6,20 +6,15 @@ import dev.gradcamviewer.review.Verdict;
 import javafx.scene.image.Image;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.gradcamviewer.ui.ViewerWindowTest.snapshot;
 import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
@@ -31,41 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DICOM in the viewer: windowing changes the picture only, patient text on request, verdicts know the study. */
-@ExtendWith(ApplicationExtension.class)
-class DicomViewerTest {
-    private final TestEngine engine = new TestEngine();
-    private ViewerSettings settings;
-    private ViewerWindow window;
-    private Stage stage;
-
+class DicomViewerTest extends ViewerTestBase {
     static Path dicom(String name) { return Fixtures.dir().resolve("dicom").resolve(name); }
 
     @Start
-    void start(Stage stage) throws Exception {
-        this.stage = stage;
-        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        window = new ViewerWindow(stage, engine, settings);
-        window.open(Fixtures.demoModel(), List.of(dicom("mono2-windows.dcm")));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        settings.removeNode();
-        engine.closeAll();
-    }
-
-    private void waitForCam() {
-        waitUntil(() -> window.heatProperty().get() != null && window.shownProperty().get() != null, "a CAM is shown");
-    }
-
-    private static int[] pixels(Image img) {
-        int w = (int) img.getWidth();
-        int h = (int) img.getHeight();
-        int[] p = new int[w * h];
-        img.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), p, 0, w);
-        return p;
-    }
+    void start(Stage stage) throws Exception { open(stage, List.of(dicom("mono2-windows.dcm"))); }
 
     @Test
     void aRightDragChangesTheDisplayedPixelsAndNotTheHeat(FxRobot robot) throws Exception {

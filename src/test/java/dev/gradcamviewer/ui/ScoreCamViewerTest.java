@@ -4,17 +4,13 @@ import dev.gradcamviewer.Fixtures;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.ScoreCam;
 import javafx.scene.control.ComboBox;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.gradcamviewer.ui.ViewerWindowTest.snapshot;
 import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
@@ -23,27 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Score-CAM in the viewer: its masked passes run on the model's thread with progress, then the map is drawn. */
-@ExtendWith(ApplicationExtension.class)
-class ScoreCamViewerTest {
-    private final TestEngine engine = new TestEngine();
-    private ViewerSettings settings;
-    private ViewerWindow window;
-    private Stage stage;
+class ScoreCamViewerTest extends ViewerTestBase {
 
     @Start
-    void start(Stage stage) throws Exception {
-        this.stage = stage;
-        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        window = new ViewerWindow(stage, engine, settings);
-        window.open(Fixtures.demoModel(), List.of(Fixtures.sample("phantom-01-pneumonia.png"), Fixtures.sample("phantom-02-normal.png")));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        settings.removeNode();
-        engine.closeAll();
-    }
+    void start(Stage stage) throws Exception { open(stage, List.of(Fixtures.sample("phantom-01-pneumonia.png"), Fixtures.sample("phantom-02-normal.png"))); }
 
     @Test
     @SuppressWarnings("unchecked")
