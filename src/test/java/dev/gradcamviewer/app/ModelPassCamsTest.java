@@ -6,11 +6,14 @@ import dev.gradcamviewer.cam.AugSmooth;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.GradCam;
 import dev.gradcamviewer.cam.ScoreCam;
+import dev.gradcamviewer.Fixtures;
+import dev.gradcamviewer.model.ModelBundle;
 import dev.gradcamviewer.model.Score;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,6 +92,56 @@ class ModelPassCamsTest {
             assertTrue(worst <= MAP_TOLERANCE, "aug-smoothed Grad-CAM differs by " + worst);
             assertTrue(fromPlain > 0.01, "smoothing changes the map");
         }
+    }
+
+    /**
+     * In a DenseNet a layer's output is concatenated with the block's earlier features, so the layers
+     * before it cannot run once and be broadcast over the removals: the batch gives the input once per
+     * removal instead, and every channel's score equals that of a pass with that channel alone removed.
+     */
+    @Test
+    void ablationCamOnAConcatenatingLayerScoresEachRemovalAsASinglePassDoes() throws Exception {
+        String tap = "features.denseblock2.denselayer3.conv2";
+        Path dir = Fixtures.dir().resolve("densenet121");
+        JsonNode image = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("reference/reference.json").toFile())
+                .get("images").get(0);
+        float[] input = dev.gradcamviewer.imaging.Npy.read(dir.resolve("reference").resolve(image.get("input").asText())).data();
+        int target = image.get("target").asInt();
+        try (ModelBundle bundle = ModelBundle.open(dir.resolve("densenet121.pt"));
+             PassResultHolder h = new PassResultHolder(bundle, input, target, tap)) {
+            var data = h.explained.layer(tap);
+            int size = data.channels() * data.cells();
+            float[] removed = new float[data.channels()];
+            for (int k = 0; k < removed.length; k++) {
+                float[] probe = new float[size];
+                AblationCam.removal(data, k, probe, 0);
+                removed[k] = bundle.scores(input, 1, target, Score.LOGIT, tap, probe)[0];
+            }
+            float original = bundle.scores(input, 1, target, Score.LOGIT)[0];
+            CamMap expected = AblationCam.map(data, original, removed);
+            CamMap map = ModelPassCams.compute(AblationCam.METHOD, bundle, h.explained, tap, k -> { });
+            double worst = ModelPassReference.maxAbsDiff(map.values(), expected.values());
+            System.out.printf("densenet121 Ablation-CAM at %s (%d channels): batched vs one removal per pass, map max |diff| %.2e%n",
+                    tap, data.channels(), worst);
+            assertTrue(worst <= MAP_TOLERANCE, "batched removals differ from single ones by " + worst);
+            float spread = 0;
+            for (float r : removed) spread = Math.max(spread, Math.abs(r - original));
+            assertTrue(spread > 1e-4, "removing a channel changes the score: a test that can fail");
+        }
+    }
+
+    /** An image explained at one layer, closed with its pass. */
+    private static final class PassResultHolder implements AutoCloseable {
+        final ExplainedImage explained;
+
+        PassResultHolder(ModelBundle bundle, float[] input, int target, String tap) throws Exception {
+            var shape = bundle.manifest().input().shape();
+            explained = new ExplainedImage(Path.of("x.png"), null, new dev.gradcamviewer.imaging.Preprocessed(input, 3, shape.get(2), shape.get(3), null),
+                    bundle.explain(input, target, Score.LOGIT, java.util.List.of(tap)), bundle.manifest().taps());
+        }
+
+        @Override
+        public void close() { explained.close(); }
     }
 
     @Test
