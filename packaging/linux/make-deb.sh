@@ -21,6 +21,7 @@ trap 'rm -rf "$work"' EXIT
 pkg=$work/pkg
 mkdir -p "$pkg/opt" "$pkg/DEBIAN" "$pkg/usr/bin"
 cp -a "$image" "$pkg/opt/gradcam-viewer"
+bash "$here/cds-archive.sh" "$pkg"
 ln -s /opt/gradcam-viewer/bin/gradcam-viewer "$pkg/usr/bin/gradcam-viewer"
 install -D -m 644 "$here/gradcam-viewer.desktop" "$pkg/usr/share/applications/gradcam-viewer.desktop"
 for s in 16 24 32 48 64 128 256 512; do

@@ -72,8 +72,32 @@ final class ExplainBatch {
 
     synchronized int failed() { return failed; }
 
+    /**
+     * The first image decoded on another thread while the model loads (which also loads the image
+     * readers' classes off the critical path); null when there is none or it is too large to hold
+     * meanwhile. Its failure is reported as the image's own when the batch reaches it.
+     */
+    static java.util.concurrent.CompletableFuture<DecodedImage> decodeAhead(List<Path> files) {
+        if (files.isEmpty() || !small(files.get(0))) return null;
+        Path first = files.get(0);
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return ImageDecoder.decode(first);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
     /** Explains every file; returns the summary rows in input order (model errors other than one image's propagate). */
     List<String> run(List<Path> files) throws Exception {
+        return run(files, null);
+    }
+
+    /** The same, the first file already being decoded by {@link #decodeAhead}. */
+    List<String> run(List<Path> files, java.util.concurrent.CompletableFuture<DecodedImage> firstAhead) throws Exception {
+        this.firstAhead = firstAhead;
+        this.firstFile = files.isEmpty() ? null : files.get(0);
         List<String> rows = new ArrayList<>();
         Deque<Future<List<String>>> writing = new ArrayDeque<>();
         Future<Prepared> next = null;
@@ -149,11 +173,24 @@ final class ExplainBatch {
     /** An image decoded and made into the model's input, off the model's thread. */
     private record Prepared(DecodedImage image, Preprocessed input) { }
 
+    private java.util.concurrent.CompletableFuture<DecodedImage> firstAhead;
+    private Path firstFile;
+
     private Future<Prepared> decodeLater(Path file) {
+        java.util.concurrent.CompletableFuture<DecodedImage> ahead = file.equals(firstFile) ? firstAhead : null;
+        firstAhead = null;
         return decoder.submit(() -> {
-            DecodedImage image = ImageDecoder.decode(file);
+            DecodedImage image = ahead != null ? decoded(ahead) : ImageDecoder.decode(file);
             return new Prepared(image, ModelInputs.preprocess(image, runner.bundle().manifest().input()));
         });
+    }
+
+    private static DecodedImage decoded(java.util.concurrent.CompletableFuture<DecodedImage> ahead) throws Exception {
+        try {
+            return ahead.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
     }
 
     /** Waits for the oldest writes until at most {@code keep} are pending, adding their rows in order. */

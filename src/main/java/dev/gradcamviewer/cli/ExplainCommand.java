@@ -104,12 +104,13 @@ final class ExplainCommand implements Callable<Integer> {
                     CliSupport.csv("failed: " + problem.reason())) + ExplainBatch.Settings.noMetrics(metrics));
         }
         if (listing.images().size() > 1) TorchEngine.preferThreads(Runtime.getRuntime().availableProcessors() - 1);
+        var firstAhead = ExplainBatch.decodeAhead(listing.files());
         try (ModelRunner runner = ModelRunner.open(model, timeout)) {
             ModelBundle bundle = runner.bundle();
             ExplainBatch batch = new ExplainBatch(new ExplainBatch.Settings(out, names, chooseLayers(bundle), cam, place, colours, alpha, raw,
                     parseTarget(bundle.labels()), sc, bundle.labels(), metrics), runner);
             try {
-                summary.addAll(batch.run(listing.files()));
+                summary.addAll(batch.run(listing.files(), firstAhead));
             } finally {
                 failed += batch.failed();
             }

@@ -44,6 +44,29 @@ class BatchOutputTest extends CapturedConsole {
         assertTrue(rows.stream().anyMatch(r -> r.startsWith(in.resolve("patient2/broken.png") + ",") && r.contains("failed: ")), rows.toString());
     }
 
+    /** The first image is decoded while the model loads: when its pixels turn out unreadable, that is still its own row. */
+    @Test
+    void aFirstImageWhosePixelsCannotBeReadFailsAloneThoughDecodedAhead(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        byte[] png = Files.readAllBytes(Fixtures.sample("phantom-01-pneumonia.png"));
+        // the signature and header of a 1024 x 1024 PNG (so it is small enough to be decoded ahead), then a corrupt data chunk
+        java.io.ByteArrayOutputStream bad = new java.io.ByteArrayOutputStream();
+        bad.write(png, 0, 33);
+        bad.write(new byte[] {0, 0, 0, 100, 'I', 'D', 'A', 'T'});
+        for (int i = 0; i < 104; i++) bad.write(i);
+        bad.write(png, png.length - 12, 12);
+        Files.write(in.resolve("0-bad.png"), bad.toByteArray());
+        Files.copy(Fixtures.sample("phantom-02-normal.png"), in.resolve("1-good.png"));
+        Path out = dir.resolve("out");
+        int code = GradcamCommand.execute("explain", "--out", out.toString(), in.toString());
+        assertEquals(1, code, err());
+        List<String> rows = Files.readAllLines(out.resolve("summary.csv"));
+        assertEquals(3, rows.size(), rows.toString());
+        assertTrue(rows.get(1).startsWith(in.resolve("0-bad.png") + ",") && rows.get(1).contains("failed: 0-bad.png is not a readable image"), rows.get(1));
+        assertTrue(rows.get(2).startsWith(in.resolve("1-good.png") + ",") && rows.get(2).endsWith(",ok"), rows.get(2));
+        assertTrue(Files.exists(out.resolve("1-good.resnet_blocks.4.gradcam.png")));
+    }
+
     @Test
     void aTapNameNeverWritesOutsideOut(@TempDir Path dir) throws Exception {
         Path o = dir.resolve("a/b/c/out");

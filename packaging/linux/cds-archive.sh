@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Class-data sharing for the installed app: usage cds-archive.sh PACKAGE_TREE (the package's files,
+# with the app-image in PACKAGE_TREE/opt/gradcam-viewer).
+#
+# Why: loading and verifying the app's ~5,000 classes (JavaFX's, DJL's, Jackson's, ours) is about a
+# second of a cold start on two cores. A class-data archive made from one start of the viewer holds
+# them parsed and verified. Java 17 uses such an archive only with the absolute class path it was
+# made with (no relocation), so it is made at the path dpkg installs to: the package tree's /opt is
+# mounted on /opt in a private mount namespace (root or user namespaces; elsewhere the package is
+# made without the archive and says so). The launcher's options then name it; should it ever not
+# fit (another runtime, changed jars), Java starts without it, silently.
+set -euo pipefail
+tree=$(readlink -f "$1")
+app=/opt/gradcam-viewer
+archive=$app/lib/app/gradcam-viewer.jsa
+cfg=$tree$app/lib/app/gradcam-viewer.cfg
+[ -f "$cfg" ] || { echo "cds-archive: no $cfg" >&2; exit 1; }
+if ! unshare -m true 2>/dev/null && ! unshare -rm true 2>/dev/null; then
+  echo "cds-archive: no private mount namespace here: the package is made without a class-data archive (starts ~1 s slower)" >&2
+  exit 0
+fi
+home=$(mktemp -d)
+trap 'rm -rf "$home"' EXIT
+ns=(unshare -m)
+unshare -m true 2>/dev/null || ns=(unshare -rm)
+# one start of the viewer up to its first CAM (under Xvfb when there is one), else the self-test
+"${ns[@]}" bash -s "$tree" "$home" "$app" "$archive" <<'INNER'
+set -euo pipefail
+tree=$1 home=$2 app=$3 archive=$4
+mount --bind "$tree/opt" /opt
+export HOME=$home
+options="-Duser.home=$home -XX:ArchiveClassesAtExit=$archive -Xlog:cds=off,cds+dynamic=off"
+if command -v xvfb-run >/dev/null; then
+  JAVA_TOOL_OPTIONS="$options -Dgradcam.startupBenchmark=true" timeout 300 \
+    xvfb-run -a -s "-screen 0 1280x860x24" "$app/bin/gradcam-viewer" >"$home/train.log" 2>&1 || true
+fi
+if [ ! -s "$archive" ]; then
+  JAVA_TOOL_OPTIONS="$options" timeout 300 "$app/bin/gradcam-viewer" selftest >"$home/train.log" 2>&1 || true
+fi
+[ -s "$archive" ] || { echo "cds-archive: no archive was written:" >&2; tail -20 "$home/train.log" >&2; exit 1; }
+INNER
+chmod 644 "$tree$archive"
+{
+  echo "java-options=-XX:SharedArchiveFile=\$APPDIR/gradcam-viewer.jsa"
+  echo "java-options=-Xlog:cds=off,cds+dynamic=off"
+} >>"$cfg"
+# the launcher, as installed, must now take its classes from the archive
+shared=$("${ns[@]}" bash -c 'mount --bind "$1/opt" /opt && HOME=$2 JAVA_TOOL_OPTIONS="-Duser.home=$2 -Xlog:class+load=info" "$3/bin/gradcam-viewer" --version 2>/dev/null' \
+  _ "$tree" "$home" "$app" | grep -c 'shared objects file (top)' || true)
+[ "$shared" -gt 0 ] || { echo "cds-archive: the installed launcher does not use the archive" >&2; exit 1; }
+echo "cds-archive: $(du -h "$tree$archive" | cut -f1) archive; --version loads $shared classes from it"
