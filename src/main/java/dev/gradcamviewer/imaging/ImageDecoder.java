@@ -172,6 +172,21 @@ public final class ImageDecoder {
                 new Voi.Range(probe.min(), probe.max(), String.format(Locale.ROOT, "Full range (%d to %d)", (long) probe.min(), (long) probe.max())))), null);
     }
 
+    /**
+     * Whether the image's samples are 8-bit R, G, B (and maybe a straight alpha) interleaved in one
+     * byte array, in sRGB: then the stored bytes are the colours getRGB would return.
+     */
+    private static boolean interleavedSrgbBytes(BufferedImage img) {
+        Raster r = img.getRaster();
+        var cm = img.getColorModel();
+        return cm instanceof java.awt.image.ComponentColorModel && cm.getColorSpace().isCS_sRGB() && !cm.isAlphaPremultiplied()
+                && (r.getNumBands() == 3 || (r.getNumBands() == 4 && cm.hasAlpha()))
+                && r.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel
+                && r.getDataBuffer() instanceof java.awt.image.DataBufferByte db && db.getNumBanks() == 1 && db.getOffset() == 0
+                && r.getParent() == null && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0
+                && java.util.Arrays.stream(r.getSampleModel().getSampleSize()).allMatch(b -> b == 8);
+    }
+
     public static DecodedImage fromBuffered(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
@@ -191,6 +206,24 @@ public final class ImageDecoder {
             return new DecodedImage(w, h, new float[][] {plane}, bits);
         }
         float[][] planes = new float[3][w * h];
+        if (!indexed && interleavedSrgbBytes(img)) {
+            // 8-bit sRGB samples as stored (JPEG, BMP, RGB PNG): what getRGB would give, read without its per-pixel conversions
+            var sm = (java.awt.image.ComponentSampleModel) r.getSampleModel();
+            byte[] data = ((java.awt.image.DataBufferByte) r.getDataBuffer()).getData();
+            int[] offsets = sm.getBandOffsets();
+            int stride = sm.getScanlineStride();
+            int step = sm.getPixelStride();
+            for (int y = 0; y < h; y++) {
+                int row = y * stride;
+                for (int x = 0; x < w; x++) {
+                    int at = row + x * step;
+                    planes[0][y * w + x] = (data[at + offsets[0]] & 0xff) / 255f;
+                    planes[1][y * w + x] = (data[at + offsets[1]] & 0xff) / 255f;
+                    planes[2][y * w + x] = (data[at + offsets[2]] & 0xff) / 255f;
+                }
+            }
+            return new DecodedImage(w, h, planes, 8);
+        }
         int[] argb = new int[w];
         for (int y = 0; y < h; y++) {
             img.getRGB(0, y, w, 1, argb, 0, w);

@@ -50,9 +50,18 @@ public final class OverlayComposer {
                 pixels[i] = blend(pixels[i], heat, a);
             }
         }
-        BufferedImage out = new BufferedImage(w, img.height(), BufferedImage.TYPE_INT_RGB);
-        out.setRGB(0, 0, w, img.height(), pixels, 0, w);
-        return out;
+        return rgbImage(pixels, w, img.height());
+    }
+
+    /**
+     * A TYPE_INT_RGB image over these 0xRRGGBB pixels themselves, without copying them
+     * ({@code setRGB} converts pixel by pixel, a fifth of a batch's Java time).
+     */
+    public static BufferedImage rgbImage(int[] pixels, int w, int h) {
+        java.awt.image.DirectColorModel cm = new java.awt.image.DirectColorModel(24, 0xff0000, 0xff00, 0xff);
+        java.awt.image.WritableRaster raster = java.awt.image.Raster.createPackedRaster(
+                new java.awt.image.DataBufferInt(pixels, w * h), w, h, w, new int[] {0xff0000, 0xff00, 0xff}, null);
+        return new BufferedImage(cm, raster, false, null);
     }
 
     /** Per channel: (base * (256 - a) + top * a) / 256, with a in 0..256. */

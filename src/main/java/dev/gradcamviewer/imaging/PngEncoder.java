@@ -32,6 +32,18 @@ public final class PngEncoder {
     private PngEncoder() { }
 
     public static void write(BufferedImage img, OutputStream out) throws IOException {
+        int[] packed = packedRgb(img);
+        if (packed != null) {
+            int w = img.getWidth();
+            write(new Rows() {
+                public int width() { return w; }
+
+                public int height() { return img.getHeight(); }
+
+                public void row(int y, int[] rgb) { System.arraycopy(packed, y * w, rgb, 0, w); }
+            }, out);
+            return;
+        }
         write(new Rows() {
             public int width() { return img.getWidth(); }
 
@@ -39,6 +51,19 @@ public final class PngEncoder {
 
             public void row(int y, int[] rgb) { img.getRGB(0, y, img.getWidth(), 1, rgb, 0, img.getWidth()); }
         }, out);
+    }
+
+    /** The pixel array of a TYPE_INT_RGB image laid out row after row (as OverlayComposer makes them); else null. */
+    private static int[] packedRgb(BufferedImage img) {
+        if (img.getType() != BufferedImage.TYPE_INT_RGB) return null;
+        var raster = img.getRaster();
+        if (!(raster.getDataBuffer() instanceof java.awt.image.DataBufferInt db) || db.getNumBanks() != 1 || db.getOffset() != 0
+                || raster.getParent() != null || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+                || !(raster.getSampleModel() instanceof java.awt.image.SinglePixelPackedSampleModel sm)
+                || sm.getScanlineStride() != img.getWidth()) {
+            return null;
+        }
+        return db.getData();
     }
 
     public static void write(Rows rows, OutputStream raw) throws IOException {

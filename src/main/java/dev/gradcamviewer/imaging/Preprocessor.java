@@ -32,8 +32,10 @@ public final class Preprocessor {
         int top = (int) Math.rint((rh - ch) / 2.0);
         int left = (int) Math.rint((rw - cw) / 2.0);
         float[] tensor = new float[planes.length * ch * cw];
+        float[] resized = null;
         for (int c = 0; c < planes.length; c++) {
-            float[] resized = (rw == w && rh == h) ? planes[c] : Resampler.bilinear(planes[c], w, h, rw, rh);
+            // a gray image given to a colour model repeats one plane: resized once
+            if (c == 0 || planes[c] != planes[c - 1]) resized = (rw == w && rh == h) ? planes[c] : Resampler.bilinear(planes[c], w, h, rw, rh);
             float mean = spec.mean()[c];
             float std = spec.std()[c];
             int base = c * ch * cw;

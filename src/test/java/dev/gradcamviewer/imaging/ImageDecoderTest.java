@@ -4,6 +4,7 @@ import dev.gradcamviewer.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -59,5 +60,27 @@ class ImageDecoderTest {
         assertTrue(assertThrows(ImageDecodeException.class, () -> ImageDecoder.decode(text)).getMessage().contains("notes.png"));
         assertTrue(assertThrows(ImageDecodeException.class, () -> ImageDecoder.decode(dir.resolve("none.png"))).getMessage()
                 .contains("not found"));
+    }
+
+    /** Interleaved 8-bit colour is read from its bytes directly: the same colours getRGB gives, for every layout seen. */
+    @org.junit.jupiter.api.Test
+    void colourFromTheBytesEqualsGetRgb() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB}) {
+            BufferedImage img = new BufferedImage(37, 23, type);
+            for (int y = 0; y < 23; y++) for (int x = 0; x < 37; x++) img.setRGB(x, y, rnd.nextInt() | 0xff000000);
+            for (BufferedImage view : new BufferedImage[] {img, img.getSubimage(3, 2, 30, 20)}) {
+                DecodedImage d = ImageDecoder.fromBuffered(view);
+                int w = view.getWidth();
+                for (int y = 0; y < view.getHeight(); y++) {
+                    for (int x = 0; x < w; x++) {
+                        int p = view.getRGB(x, y);
+                        assertEquals((p >> 16) & 0xff, Math.round(d.planes()[0][y * w + x] * 255), "red, type " + type);
+                        assertEquals((p >> 8) & 0xff, Math.round(d.planes()[1][y * w + x] * 255), "green, type " + type);
+                        assertEquals(p & 0xff, Math.round(d.planes()[2][y * w + x] * 255), "blue, type " + type);
+                    }
+                }
+            }
+        }
     }
 }

@@ -36,6 +36,8 @@ class PngEncoderTest {
             BufferedImage noise = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
             for (int y = 0; y < size[1]; y++) for (int x = 0; x < size[0]; x++) noise.setRGB(x, y, rnd.nextInt());
             roundTrip(noise);
+            // a view into a larger image: its rows are not the pixel array's, read through getRGB
+            if (size[0] > 2 && size[1] > 2) roundTrip(noise.getSubimage(1, 1, size[0] - 2, size[1] - 2));
             roundTrip(new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB));
         }
         DecodedImage sample = ImageDecoder.decode(Fixtures.sample("phantom-05-pneumonia-large.png"));
