@@ -1,6 +1,8 @@
 package dev.gradcamviewer.app;
 
+import dev.gradcamviewer.imaging.DecodedImage;
 import dev.gradcamviewer.imaging.ImageDecodeException;
+import dev.gradcamviewer.imaging.ImageDecoder;
 import dev.gradcamviewer.model.BundleException;
 import dev.gradcamviewer.model.ModelBundle;
 import dev.gradcamviewer.model.Score;
@@ -14,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The viewer's engine at start-up: while the window is being built (about two seconds), a thread
  * of its own starts libtorch, runs the gradient self-check, opens the model the viewer will open
- * and explains the first image it will show. The viewer's own requests then find the work done;
+ * and explains the first image it will show (decoded meanwhile on another thread). The viewer's own requests then find the work done;
  * anything else goes to the plain engine, and a first explanation nobody asks for is released.
  */
 public final class PrefetchingEngine implements CamEngine {
@@ -26,15 +28,31 @@ public final class PrefetchingEngine implements CamEngine {
     private final CompletableFuture<ExplainedImage> first = new CompletableFuture<>();
     private final AtomicBoolean bundleTaken = new AtomicBoolean();
     private final AtomicBoolean firstTaken = new AtomicBoolean();
+    private volatile boolean startedWithOneThread;
+    private final AtomicBoolean threadsRestored = new AtomicBoolean();
+
+    /** On the model's thread, before the viewer's own work: libtorch gets every core again. */
+    private void restoreThreads() {
+        if (startedWithOneThread && threadsRestored.compareAndSet(false, true)) {
+            TorchEngine.useThreads(Runtime.getRuntime().availableProcessors());
+        }
+    }
 
     private PrefetchingEngine(Path model, Path image) {
         this.model = model;
         this.image = image;
     }
 
-    /** Starts the work for this model and (when not null) this first image, explained for its predicted label with the logit score. */
+    /**
+     * Starts the work for this model and (when not null) this first image, explained for its
+     * predicted label with the logit score. Libtorch starts with one thread within an operation:
+     * while the window is built, a second would only compete with JavaFX's for the cores (on two
+     * cores the first CAM came 0.6 s later); the machine's count is restored when the viewer asks
+     * for its first pass or prediction (unless the user chose a count).
+     */
     public static PrefetchingEngine start(Path model, Path image) {
         PrefetchingEngine e = new PrefetchingEngine(model, image);
+        e.startedWithOneThread = System.getProperty("ai.djl.pytorch.num_threads") == null;
         Thread t = new Thread(e::prefetch, "engine-prefetch");
         t.setDaemon(true);
         t.start();
@@ -42,17 +60,54 @@ public final class PrefetchingEngine implements CamEngine {
     }
 
     private void prefetch() {
+        // the first image is decoded on a thread of its own while libtorch starts and the model loads
+        CompletableFuture<DecodedImage> decoded = image == null ? null : CompletableFuture.supplyAsync(() -> {
+            try {
+                return ImageDecoder.decode(image);
+            } catch (ImageDecodeException e) {
+                throw new CompletionException(e);
+            }
+        });
         try {
+            if (startedWithOneThread) TorchEngine.useThreads(1); // starts libtorch, here off the launcher's thread
             TorchEngine.gradientCheck();
-            ModelBundle b = ModelBundle.open(model);
+            // the first image's pass checks the model's outputs against its manifest (else a blank pass does)
+            ModelBundle b = ModelBundle.openCheckingOnFirstPass(model);
+            ExplainedImage ex = null;
+            Exception firstFailed = new IllegalStateException("no first image");
+            try {
+                if (image != null) {
+                    try {
+                        ex = new Explainer(b).explain(image, decodedImage(decoded), -1, Score.LOGIT, null);
+                    } catch (ImageDecodeException | BundleException e) {
+                        // the image's problem, or the request's (no logits): the viewer will meet it again and say so;
+                        // a model that disagrees with its manifest is refused by the check below
+                        firstFailed = e;
+                    }
+                }
+                b.checkOutputs();
+            } catch (BundleException | RuntimeException e) {
+                if (ex != null) ex.close();
+                b.close();
+                throw e;
+            }
             LOG.debug("prefetch: model open");
             bundle.complete(b);
-            if (image != null) first.complete(new Explainer(b).explain(image, -1, Score.LOGIT, null));
-            else first.completeExceptionally(new IllegalStateException("no first image"));
+            if (ex != null) first.complete(ex);
+            else first.completeExceptionally(firstFailed);
             LOG.debug("prefetch: first image explained");
         } catch (Exception | Error e) {
             bundle.completeExceptionally(e);
             first.completeExceptionally(e);
+        }
+    }
+
+    private static DecodedImage decodedImage(CompletableFuture<DecodedImage> decoded) throws ImageDecodeException {
+        try {
+            return decoded.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ImageDecodeException d) throw d;
+            throw e;
         }
     }
 
@@ -75,6 +130,12 @@ public final class PrefetchingEngine implements CamEngine {
     @Override
     public ExplainedImage explain(ModelBundle m, Path file, int target, Score score) throws ImageDecodeException, BundleException {
         if (!firstTaken.getAndSet(true)) {
+            try {
+                first.join();
+            } catch (CompletionException e) {
+                // said below
+            }
+            restoreThreads();
             boolean same = bundle.isDone() && !bundle.isCompletedExceptionally() && bundle.join() == m
                     && file.equals(image) && target < 0 && score == Score.LOGIT;
             try {
@@ -87,5 +148,16 @@ public final class PrefetchingEngine implements CamEngine {
             }
         }
         return real.explain(m, file, target, score);
+    }
+
+    @Override
+    public dev.gradcamviewer.model.Prediction predict(ModelBundle m, DecodedImage image) throws ImageDecodeException, BundleException {
+        try {
+            first.join();
+        } catch (CompletionException e) {
+            // not prefetched
+        }
+        restoreThreads();
+        return real.predict(m, image);
     }
 }

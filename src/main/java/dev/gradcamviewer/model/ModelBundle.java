@@ -39,6 +39,9 @@ public final class ModelBundle implements AutoCloseable {
     private final boolean hasManifest;
     private final ModelTree tree;
 
+    /** Whether the model's outputs and taps were found to be what the manifest describes. */
+    private volatile boolean outputsChecked = true;
+
     private ModelBundle(Path file, String sha256, Model model, Manifest manifest, boolean hasManifest) {
         this.file = file;
         this.sha256 = sha256;
@@ -76,6 +79,20 @@ public final class ModelBundle implements AutoCloseable {
 
     /** Opens a model file; every way it can be wrong becomes a {@link BundleException} saying which. */
     public static ModelBundle open(Path file) throws BundleException {
+        return open(file, true);
+    }
+
+    /**
+     * Opens without the pass on a blank input that checks the model's outputs and taps against its
+     * manifest: the first {@link #explain} checks them on its own outputs instead (a cold model's
+     * first pass costs a quarter of a second; the viewer's start-up saves one). The bundle must not
+     * be handed out before {@link #checkOutputs} has run.
+     */
+    public static ModelBundle openCheckingOnFirstPass(Path file) throws BundleException {
+        return open(file, false);
+    }
+
+    private static ModelBundle open(Path file, boolean checkNow) throws BundleException {
         BundleArchive.requireTorchScript(file);
         String sha = sha256(file);
         TorchEngine.engine();
@@ -94,7 +111,8 @@ public final class ModelBundle implements AutoCloseable {
                 bundle = new ModelBundle(file, sha, model, plainManifest(model, file), false);
             } else {
                 bundle = new ModelBundle(file, sha, model, ManifestReader.read(json), true);
-                bundle.checkTapShapes();
+                bundle.outputsChecked = false;
+                if (checkNow) bundle.checkOutputs();
             }
             return bundle;
         } catch (BundleException | RuntimeException e) {
@@ -253,6 +271,7 @@ public final class ModelBundle implements AutoCloseable {
             Prediction prediction;
             try (ai.djl.training.GradientCollector collector = TorchEngine.engine().newGradientCollector()) {
                 outputs = model.getBlock().forward(new ParameterStore(manager, false), inputs, true);
+                if (!outputsChecked) checkOutputs(outputs);
                 float[] y = outputs.get(0).toFloatArray();
                 float[] logits = out.returnsLogits() ? outputs.get(1).toFloatArray() : "logits".equals(out.activation()) ? y.clone() : null;
                 requireFinite(y);
@@ -333,35 +352,39 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /** One forward with zero probes: the model must accept them and return activations of the recorded shapes. */
-    private void checkTapShapes() throws BundleException {
+    /**
+     * The model's outputs and taps against its manifest, on a blank input, unless the first pass
+     * has checked them already; refused with the reason when they disagree.
+     */
+    public synchronized void checkOutputs() throws BundleException {
+        if (outputsChecked) return;
         TorchEngine.forward(() -> {
-            checkTapShapesOnce();
+            Manifest.InputSpec in = manifest.input();
+            try (NDManager manager = model.getNDManager().newSubManager()) {
+                checkOutputs(forward(manager, new float[in.channels() * in.height() * in.width()]));
+            } catch (EngineException e) {
+                throw new BundleException("the model's taps disagree with its manifest: " + oneLine(e), e);
+            }
             return null;
         });
     }
 
-    private void checkTapShapesOnce() throws BundleException {
-        Manifest.InputSpec in = manifest.input();
-        float[] zeros = new float[in.channels() * in.height() * in.width()];
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList out = forward(manager, zeros);
-            int first = manifest.output().returnsLogits() ? 2 : 1;
-            if (out.size() != first + manifest.taps().size()) {
-                throw new BundleException("the model returns " + out.size() + " tensors, but its manifest describes "
-                        + (first + manifest.taps().size()) + ": the manifest does not belong to this model");
-            }
-            OutputCheck.require(manifest.output(), out.get(0).toFloatArray(), manifest.output().returnsLogits() ? out.get(1).size() : -1);
-            for (int i = 0; i < manifest.taps().size(); i++) {
-                Manifest.TapSpec tap = manifest.taps().get(i);
-                Shape actual = out.get(first + i).getShape();
-                if (!Arrays.equals(actual.getShape(), tap.shapeArray())) {
-                    throw new BundleException("tap '" + tap.name() + "' has shape " + actual + " in the model but "
-                            + tap.shape() + " in its manifest");
-                }
-            }
-        } catch (EngineException e) {
-            throw new BundleException("the model's taps disagree with its manifest: " + oneLine(e), e);
+    private void checkOutputs(NDList out) throws BundleException {
+        int first = manifest.output().returnsLogits() ? 2 : 1;
+        if (out.size() != first + manifest.taps().size()) {
+            throw new BundleException("the model returns " + out.size() + " tensors, but its manifest describes "
+                    + (first + manifest.taps().size()) + ": the manifest does not belong to this model");
         }
+        OutputCheck.require(manifest.output(), out.get(0).toFloatArray(), manifest.output().returnsLogits() ? out.get(1).size() : -1);
+        for (int i = 0; i < manifest.taps().size(); i++) {
+            Manifest.TapSpec tap = manifest.taps().get(i);
+            Shape actual = out.get(first + i).getShape();
+            if (!Arrays.equals(actual.getShape(), tap.shapeArray())) {
+                throw new BundleException("tap '" + tap.name() + "' has shape " + actual + " in the model but "
+                        + tap.shape() + " in its manifest");
+            }
+        }
+        outputsChecked = true;
     }
 
     /** Assumptions for a TorchScript file without a manifest: ImageNet-style preprocessing, labels numbered. */

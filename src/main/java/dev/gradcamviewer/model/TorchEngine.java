@@ -57,6 +57,21 @@ public final class TorchEngine {
         }
     }
 
+    /**
+     * Libtorch's threads within an operation from now on, for the calling thread and threads started
+     * later (a thread that has run an operation keeps its count: call this on the model's thread).
+     */
+    public static synchronized void useThreads(int threads) {
+        engine();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1, threads));
+    }
+
+    /** Libtorch's threads within an operation, as the calling thread sees them. */
+    public static synchronized int threads() {
+        engine();
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
+
     public static String libtorchVersion() {
         return engine().getVersion();
     }

@@ -122,12 +122,14 @@ final class CamPipeline {
         }
         views.imageLabel().setText(String.format("%d / %d   %s", state.index + 1, state.images.size(), file.getFileName()));
         status.begin(passes, "Computing " + file.getFileName() + "\u2026");
+        StartupTiming.mark("pass asked for");
         passes.submit(() -> {
             ExplainedImage ex = displayed ? engine.explainAsDisplayed(b, file, chosen, invert, t, s)
                     : engine.explain(b, file, t, s);
             Image fx = Swatches.argb(withAlpha(OverlayComposer.displayPixels(ex.image(), voi, invert)), ex.image().width(), ex.image().height());
             return new PassShown(ex, fx);
         }, r -> {
+            StartupTiming.mark("pass back on the window's thread");
             status.end(passes);
             ExplainedImage ex = r.explained();
             release(state.shown.get());
@@ -187,6 +189,7 @@ final class CamPipeline {
         Placement p = display.placement.getValue();
         HeatColorizer c = state.colours;
         status.begin(renders, "Rendering " + m.displayName() + " of " + l + "\u2026");
+        StartupTiming.mark("map asked for");
         renders.submit(() -> {
             long start = System.nanoTime();
             CamMap map = ex.cam(l, m);

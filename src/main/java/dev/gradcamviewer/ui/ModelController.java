@@ -40,6 +40,7 @@ final class ModelController {
     void load(Path path) {
         status.begin(loads, "Loading model " + path.getFileName() + "\u2026");
         loads.submit(() -> engine.open(path), b -> {
+            StartupTiming.mark("model handed to the window");
             status.end(loads);
             ModelBundle old = state.bundle.get();
             state.bundle.set(b);

@@ -18,6 +18,11 @@ final class StartupTiming {
 
     private StartupTiming() { }
 
+    /** A step of the start-up, logged (debug) with the time since the process started, until the first CAM is shown. */
+    static void mark(String step) {
+        if (!SHOWN.get() && LOG.isDebugEnabled()) LOG.debug("start-up: {} at {} ms", step, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+    }
+
     static void firstCamShown() {
         if (!SHOWN.compareAndSet(false, true)) return;
         long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();

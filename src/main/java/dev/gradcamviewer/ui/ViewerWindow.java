@@ -221,6 +221,7 @@ public final class ViewerWindow {
     /** Shows the window, loads a model and opens images (both optional). */
     public void open(Path model, List<Path> initialImages) {
         stage.show();
+        StartupTiming.mark("window shown");
         if (model != null) loadModel(model);
         if (initialImages != null && !initialImages.isEmpty()) openPaths(initialImages);
     }
@@ -242,6 +243,7 @@ public final class ViewerWindow {
         if (!models.isEmpty()) loadModel(models.get(0));
         if (candidates.isEmpty()) return;
         Path folder = worklistControl.open(candidates);
+        StartupTiming.mark("worklist filled");
         if (folder != null) settings.put("lastFolder", folder.toAbsolutePath().toString());
     }
 
