@@ -45,14 +45,9 @@ public final class FaithfulnessRunner {
     public static Result measureAgain(ModelBundle bundle, ExplainedImage ex, String layer, dev.gradcamviewer.cam.CamMethod method,
                                       BooleanSupplier stop) throws BundleException, InterruptedException {
         dev.gradcamviewer.cam.CamMap map = ex.cam(layer, method);
-        var in = bundle.manifest().input();
-        float[] mean = new float[in.channels()];
-        float[] std = new float[in.channels()];
-        for (int c = 0; c < mean.length; c++) {
-            mean[c] = in.mean().get(c).floatValue();
-            std[c] = in.std().get(c).floatValue();
-        }
-        return measure(bundle, ex.input(), onInput(map.values(), map.height(), map.width(), ex.input()), ex.pass().target(), mean, std, stop);
+        var spec = ModelInputs.specOf(bundle.manifest().input());
+        return measure(bundle, ex.input(), onInput(map.values(), map.height(), map.width(), ex.input()), ex.pass().target(),
+                spec.mean(), spec.std(), stop);
     }
 
     public static Result measure(ModelBundle bundle, Preprocessed input, float[] mapOnInput, int target, float[] mean, float[] std,

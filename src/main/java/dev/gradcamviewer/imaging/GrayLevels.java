@@ -9,13 +9,13 @@ import java.util.List;
  * white (DICOM's MONOCHROME1 or an inverse presentation LUT). The image's planes were made with
  * {@code presets.get(0)}; display windowing starts from here and never changes them.
  */
-public record GrayLevels(float[] values, List<Voi> presets, boolean inverted, float min, float max, String unit) {
+public record GrayLevels(float[] values, List<Voi> presets, boolean inverted, float min, float max) {
     public GrayLevels {
         presets = List.copyOf(presets);
         if (presets.isEmpty()) throw new IllegalArgumentException("at least one preset");
     }
 
-    public static GrayLevels of(float[] values, List<Voi> presets, boolean inverted, String unit) {
+    public static GrayLevels of(float[] values, List<Voi> presets, boolean inverted) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (float v : values) {
@@ -23,7 +23,7 @@ public record GrayLevels(float[] values, List<Voi> presets, boolean inverted, fl
             if (v > max) max = v;
         }
         if (values.length == 0) min = max = 0;
-        return new GrayLevels(values, presets, inverted, min, max, unit);
+        return new GrayLevels(values, presets, inverted, min, max);
     }
 
     public Voi defaultVoi() { return presets.get(0); }
@@ -40,11 +40,11 @@ public record GrayLevels(float[] values, List<Voi> presets, boolean inverted, fl
     }
 
     public GrayLevels withPresets(List<Voi> newPresets) {
-        return new GrayLevels(values, newPresets, inverted, min, max, unit);
+        return new GrayLevels(values, newPresets, inverted, min, max);
     }
 
     /** The same levels, subsampled or turned as the image's planes were. */
     public GrayLevels withValues(float[] newValues) {
-        return new GrayLevels(newValues, presets, inverted, min, max, unit);
+        return new GrayLevels(newValues, presets, inverted, min, max);
     }
 }

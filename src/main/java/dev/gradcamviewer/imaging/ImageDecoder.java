@@ -166,7 +166,7 @@ public final class ImageDecoder {
             r.getSamples(0, y, decoded.width(), 1, 0, row);
             for (int x = 0; x < row.length; x++) values[y * row.length + x] = row[x];
         }
-        GrayLevels probe = GrayLevels.of(values, List.of(new Voi.Range(0, max, "")), false, "");
+        GrayLevels probe = GrayLevels.of(values, List.of(new Voi.Range(0, max, "")), false);
         return decoded.withLevels(probe.withPresets(List.of(
                 new Voi.Range(0, max, String.format(Locale.ROOT, "Whole bit depth (0 to %d)", (long) max)),
                 new Voi.Range(probe.min(), probe.max(), String.format(Locale.ROOT, "Full range (%d to %d)", (long) probe.min(), (long) probe.max())))), null);

@@ -27,14 +27,8 @@ class FaithfulnessTest {
             Npy.Array map = r.array(r.entry().get("file").asText());
             var x = r.explained().input();
             float[] onInput = FaithfulnessRunner.onInput(map.data(), map.shape()[0], map.shape()[1], x);
-            var in = r.bundle().manifest().input();
-            float[] mean = new float[3];
-            float[] std = new float[3];
-            for (int c = 0; c < 3; c++) {
-                mean[c] = in.mean().get(c).floatValue();
-                std[c] = in.std().get(c).floatValue();
-            }
-            FaithfulnessRunner.Result got = FaithfulnessRunner.measure(r.bundle(), x, onInput, r.target(), mean, std, () -> false);
+            var spec = ModelInputs.specOf(r.bundle().manifest().input());
+            FaithfulnessRunner.Result got = FaithfulnessRunner.measure(r.bundle(), x, onInput, r.target(), spec.mean(), spec.std(), () -> false);
             double[] deletion = doubles(ref.get("deletion_curve"));
             double[] insertion = doubles(ref.get("insertion_curve"));
             double scale = Math.max(max(deletion), max(insertion));

@@ -87,7 +87,7 @@ public final class DicomImageReader {
         }
         float[] values = modality(ds, planes[0], signed);
         boolean inverted = photometric.equals("MONOCHROME1") || "INVERSE".equalsIgnoreCase(ds.string(Tag.PRESENTATION_LUT_SHAPE));
-        GrayLevels levels = GrayLevels.of(values, List.of(new Voi.Range(0, 0, "")), inverted, "");
+        GrayLevels levels = GrayLevels.of(values, List.of(new Voi.Range(0, 0, "")), inverted);
         List<Voi> presets = presets(ds, signed, levels.min(), levels.max());
         return new Result(columns, rows, levels.withPresets(presets), null, stored, info, warnings);
     }
