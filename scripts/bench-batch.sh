@@ -4,7 +4,7 @@
 # pytorch-grad-cam user's script does; interleaved runs, end to end (start, model load, every image,
 # every PNG). The same with the samples copied nine times (90 images) gives the rate once started:
 # 60 more images over the extra time. Needs the jar (mvn -DskipTests package) and Debian's
-# python3-torch and python3-opencv. GRADCAM_VIEWER=/opt/gradcam-viewer/bin/gradcam-viewer times the
+# python3-torch and python3-opencv. GRADCAM_VIEWER=/usr/bin/gradcam-viewer times the
 # installed launcher instead of the jar.
 # usage: scripts/bench-batch.sh [ROUNDS]
 set -euo pipefail

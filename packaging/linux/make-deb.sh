@@ -22,7 +22,7 @@ pkg=$work/pkg
 mkdir -p "$pkg/opt" "$pkg/DEBIAN" "$pkg/usr/bin"
 cp -a "$image" "$pkg/opt/gradcam-viewer"
 bash "$here/cds-archive.sh" "$pkg"
-ln -s /opt/gradcam-viewer/bin/gradcam-viewer "$pkg/usr/bin/gradcam-viewer"
+bash "$here/command-script.sh" "$pkg"
 install -D -m 644 "$here/gradcam-viewer.desktop" "$pkg/usr/share/applications/gradcam-viewer.desktop"
 for s in 16 24 32 48 64 128 256 512; do
   install -D -m 644 "$root/icons/png/gradcam-viewer-$s.png" "$pkg/usr/share/icons/hicolor/${s}x${s}/apps/gradcam-viewer.png"

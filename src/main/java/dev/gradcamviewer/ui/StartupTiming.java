@@ -25,10 +25,12 @@ final class StartupTiming {
 
     static void firstCamShown() {
         if (!SHOWN.compareAndSet(false, true)) return;
-        long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        long now = System.currentTimeMillis();
+        long ms = now - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOG.info("first CAM on screen {} ms after the process started", ms);
         if (Boolean.getBoolean("gradcam.startupBenchmark")) {
-            System.out.println("first CAM on screen " + ms + " ms after the process started");
+            // the wall-clock time too, so that a script can count from its own launch (a launcher may run before Java starts)
+            System.out.println("first CAM on screen " + ms + " ms after the process started, at " + now + " ms since the epoch");
             System.out.flush();
             Platform.runLater(() -> Runtime.getRuntime().halt(0));
         }

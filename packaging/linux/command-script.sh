@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Writes the installed command, /usr/bin/gradcam-viewer: usage command-script.sh PACKAGE_TREE.
+#
+# Why not a link to jpackage's launcher: at every start that launcher looks up the package it
+# belongs to (`rpm -qf`, then `dpkg -S` over every installed package's file list), 0.5 s here and
+# more on a workstation with thousands of packages, before Java starts. The script starts the
+# bundled runtime exactly as the launcher would: the options and class path of its configuration
+# (lib/app/gradcam-viewer.cfg, read here at packaging time), so the class-data archive made for
+# that class path fits. The launcher stays in /opt/gradcam-viewer/bin for anyone who calls it.
+set -euo pipefail
+tree=$(readlink -f "$1")
+app=/opt/gradcam-viewer
+cfg=$tree$app/lib/app/gradcam-viewer.cfg
+[ -f "$cfg" ] || { echo "command-script: no $cfg" >&2; exit 1; }
+[ -x "$tree$app/lib/runtime/bin/java" ] || { echo "command-script: the runtime has no bin/java" >&2; exit 1; }
+appdir=$app/lib/app
+main=$(sed -n 's/^app\.mainclass=//p' "$cfg")
+classpath=$(sed -n 's/^app\.classpath=//p' "$cfg" | sed "s|\\\$APPDIR|$appdir|g" | paste -sd:)
+options=()
+while IFS= read -r o; do options+=("$(printf '%q' "${o//\$APPDIR/$appdir}")"); done < <(sed -n 's/^java-options=//p' "$cfg")
+[ -n "$main" ] && [ -n "$classpath" ] || { echo "command-script: no main class or class path in $cfg" >&2; exit 1; }
+out=$tree/usr/bin/gradcam-viewer
+mkdir -p "$(dirname "$out")"
+{
+  echo '#!/bin/sh'
+  echo "# Grad-CAM Viewer: the bundled runtime with the options of $app/lib/app/gradcam-viewer.cfg (made by"
+  echo "# packaging/linux/command-script.sh; see there why this is not jpackage's launcher)."
+  echo "exec $app/lib/runtime/bin/java ${options[*]} -Djpackage.app-path=$app/bin/gradcam-viewer \\"
+  echo "  -cp $classpath \\"
+  echo "  $main \"\$@\""
+} >"$out"
+chmod 755 "$out"
+echo "command-script: $out starts $main with ${#options[@]} options"
