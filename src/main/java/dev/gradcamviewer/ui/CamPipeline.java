@@ -247,8 +247,8 @@ final class CamPipeline {
 
     private void startScoring(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
         if (state.shown.get() != ex || !l.equals(state.layer) || !display.chosen().id().equals(m.id())) return;
-        scoring.submit(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, l, m, stale),
-                FaithfulnessRunner.measure(b, ex, l, RANDOM, stale)}, r -> {
+        scoring.submit(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, l, m, letThrough(stale)),
+                FaithfulnessRunner.measure(b, ex, l, RANDOM, letThrough(stale))}, r -> {
             if (state.shown.get() != ex) return;
             state.faithfulness = r;
             state.faithfulnessOf = m.displayName() + " of " + l + ", " + ex.file().getFileName();
@@ -279,8 +279,8 @@ final class CamPipeline {
             ComparisonView.TileSpec t = specs.get(i);
             if (heats.get(i) == null) continue;
             CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
-            gridScoring.submitQueued(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, t.layer(), m, stale),
-                    FaithfulnessRunner.measure(b, ex, t.layer(), RANDOM, stale)}, r -> {
+            gridScoring.submitQueued(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, t.layer(), m, letThrough(stale)),
+                    FaithfulnessRunner.measure(b, ex, t.layer(), RANDOM, letThrough(stale))}, r -> {
                 if (state.shown.get() != ex || grid.tiles().size() <= tile || grid.tiles().get(tile) != t) return;
                 grid.showScore(tile, new double[] {r[0].deletion(), r[0].insertion(), r[1].deletion(), r[1].insertion()});
             }, e -> { });
@@ -288,9 +288,14 @@ final class CamPipeline {
         if (waiting.isEmpty()) return;
         ComparisonView.TileSpec next = waiting.get(0);
         CamMethod m = CamMethods.byName(next.methodId()).orElseThrow();
-        gridScoring.submitQueued(stale -> ModelPassCams.compute(m, b, ex, next.layer(), k -> { }, stale), map -> {
+        gridScoring.submitQueued(stale -> ModelPassCams.compute(m, b, ex, next.layer(), k -> { }, letThrough(stale)), map -> {
             if (state.shown.get() == ex) renderComparison();
         }, e -> { });
+    }
+
+    /** Long work's stop check that lets the worklist's predictions through between its batches. */
+    private java.util.function.BooleanSupplier letThrough(java.util.function.BooleanSupplier stale) {
+        return state.modelTurns.lettingThrough(stale);
     }
 
     private void stopScoring() {
@@ -319,7 +324,7 @@ final class CamPipeline {
         status.begin(modelPasses, what + "\u2026");
         modelPasses.submit(stale -> ModelPassCams.compute(m, b, ex, l, done -> javafx.application.Platform.runLater(() -> {
             if (status.isBusy(modelPasses)) status.say(what + ", " + done + " done\u2026");
-        }), stale), map -> {
+        }), letThrough(stale)), map -> {
             status.end(modelPasses);
             render();
         }, e -> {

@@ -28,9 +28,17 @@ final class LatestOnly {
     private final AtomicLong generation = new AtomicLong();
     private Future<?> pending;
 
+    private final ModelTurns turns;
+
     /** On the given executor (several LatestOnly may share one thread, each superseding only its own work). */
     LatestOnly(ExecutorService executor) {
+        this(executor, null);
+    }
+
+    /** The same for short work that long work on that thread may let through earlier ({@link ModelTurns}). */
+    LatestOnly(ExecutorService executor, ModelTurns turns) {
         this.executor = executor;
+        this.turns = turns;
     }
 
     static ExecutorService thread(String name) {
@@ -65,7 +73,7 @@ final class LatestOnly {
 
     private <T> Future<?> enqueue(long id, StoppableWork<T> stoppable, Consumer<T> onResult, Consumer<Throwable> onError) {
         Work<T> work = () -> stoppable.call(() -> generation.get() != id);
-        return executor.submit(() -> {
+        Runnable task = () -> {
             if (generation.get() != id) return;
             T result;
             try {
@@ -84,7 +92,8 @@ final class LatestOnly {
                 if (generation.get() == id) onResult.accept(result);
                 else release(result);
             });
-        });
+        };
+        return executor.submit(turns == null ? task : turns.once(task));
     }
 
     /** Closes a dropped answer's resources on this object's thread (or here, if it has stopped). */

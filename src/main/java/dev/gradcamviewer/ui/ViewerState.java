@@ -20,6 +20,8 @@ import java.util.Map;
  * other parts follow is a JavaFX property; the display choices live in {@link DisplayControls}.
  */
 final class ViewerState {
+    /** The worklist's predictions, let through by long work on the model's thread. */
+    final ModelTurns modelTurns = new ModelTurns();
     final SimpleObjectProperty<ModelBundle> bundle = new SimpleObjectProperty<>();
     /** The image on screen with its model pass. */
     final SimpleObjectProperty<ExplainedImage> shown = new SimpleObjectProperty<>();

@@ -39,7 +39,7 @@ final class WorklistController {
         this.engine = engine;
         this.status = status;
         this.showCurrent = showCurrent;
-        this.predictions = new LatestOnly(engineThread);
+        this.predictions = new LatestOnly(engineThread, state.modelTurns);
         worklist.setOnChosen(item -> {
             int i = state.images.indexOf(item.file);
             if (i >= 0 && i != state.index) {
