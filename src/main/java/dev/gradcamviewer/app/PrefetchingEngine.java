@@ -2,7 +2,6 @@ package dev.gradcamviewer.app;
 
 import dev.gradcamviewer.imaging.DecodedImage;
 import dev.gradcamviewer.imaging.ImageDecodeException;
-import dev.gradcamviewer.imaging.ImageDecoder;
 import dev.gradcamviewer.model.BundleException;
 import dev.gradcamviewer.model.ModelBundle;
 import dev.gradcamviewer.model.Score;
@@ -31,8 +30,16 @@ public final class PrefetchingEngine implements CamEngine {
     private volatile boolean startedWithOneThread;
     private final AtomicBoolean threadsRestored = new AtomicBoolean();
 
-    /** On the model's thread, before the viewer's own work: libtorch gets every core again. */
-    private void restoreThreads() {
+    /**
+     * On the model's thread, before the viewer's own work: the prefetch is over (done or failed),
+     * and libtorch gets every core again.
+     */
+    private void afterPrefetch() {
+        try {
+            first.join();
+        } catch (CompletionException e) {
+            // not prefetched: the viewer's request does the work itself
+        }
         if (startedWithOneThread && threadsRestored.compareAndSet(false, true)) {
             TorchEngine.useThreads(Runtime.getRuntime().availableProcessors());
         }
@@ -52,7 +59,7 @@ public final class PrefetchingEngine implements CamEngine {
      */
     public static PrefetchingEngine start(Path model, Path image) {
         PrefetchingEngine e = new PrefetchingEngine(model, image);
-        e.startedWithOneThread = System.getProperty("ai.djl.pytorch.num_threads") == null;
+        e.startedWithOneThread = !TorchEngine.threadsChosenByUser();
         Thread t = new Thread(e::prefetch, "engine-prefetch");
         t.setDaemon(true);
         t.start();
@@ -61,13 +68,7 @@ public final class PrefetchingEngine implements CamEngine {
 
     private void prefetch() {
         // the first image is decoded on a thread of its own while libtorch starts and the model loads
-        CompletableFuture<DecodedImage> decoded = image == null ? null : CompletableFuture.supplyAsync(() -> {
-            try {
-                return ImageDecoder.decode(image);
-            } catch (ImageDecodeException e) {
-                throw new CompletionException(e);
-            }
-        });
+        DecodeAhead decoded = image == null ? null : DecodeAhead.start(image);
         try {
             if (startedWithOneThread) TorchEngine.useThreads(1); // starts libtorch, here off the launcher's thread
             TorchEngine.gradientCheck();
@@ -78,7 +79,7 @@ public final class PrefetchingEngine implements CamEngine {
             try {
                 if (image != null) {
                     try {
-                        ex = new Explainer(b).explain(image, decodedImage(decoded), -1, Score.LOGIT, null);
+                        ex = new Explainer(b).explain(image, decoded.image(), -1, Score.LOGIT, null);
                     } catch (ImageDecodeException | BundleException e) {
                         // the image's problem, or the request's (no logits): the viewer will meet it again and say so;
                         // a model that disagrees with its manifest is refused by the check below
@@ -102,15 +103,6 @@ public final class PrefetchingEngine implements CamEngine {
         }
     }
 
-    private static DecodedImage decodedImage(CompletableFuture<DecodedImage> decoded) throws ImageDecodeException {
-        try {
-            return decoded.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof ImageDecodeException d) throw d;
-            throw e;
-        }
-    }
-
     /** For tests: the first explanation made ahead, once done. */
     ExplainedImage prefetched() { return first.join(); }
 
@@ -130,12 +122,7 @@ public final class PrefetchingEngine implements CamEngine {
     @Override
     public ExplainedImage explain(ModelBundle m, Path file, int target, Score score) throws ImageDecodeException, BundleException {
         if (!firstTaken.getAndSet(true)) {
-            try {
-                first.join();
-            } catch (CompletionException e) {
-                // said below
-            }
-            restoreThreads();
+            afterPrefetch();
             boolean same = bundle.isDone() && !bundle.isCompletedExceptionally() && bundle.join() == m
                     && file.equals(image) && target < 0 && score == Score.LOGIT;
             try {
@@ -152,12 +139,7 @@ public final class PrefetchingEngine implements CamEngine {
 
     @Override
     public dev.gradcamviewer.model.Prediction predict(ModelBundle m, DecodedImage image) throws ImageDecodeException, BundleException {
-        try {
-            first.join();
-        } catch (CompletionException e) {
-            // not prefetched
-        }
-        restoreThreads();
+        afterPrefetch();
         return real.predict(m, image);
     }
 }

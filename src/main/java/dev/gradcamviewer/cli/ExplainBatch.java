@@ -2,6 +2,7 @@ package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.FaithfulnessRunner;
+import dev.gradcamviewer.app.DecodeAhead;
 import dev.gradcamviewer.app.ModelPassCams;
 import dev.gradcamviewer.cam.RandomCam;
 import dev.gradcamviewer.app.Explainer;
@@ -72,21 +73,9 @@ final class ExplainBatch {
 
     synchronized int failed() { return failed; }
 
-    /**
-     * The first image decoded on another thread while the model loads (which also loads the image
-     * readers' classes off the critical path); null when there is none or it is too large to hold
-     * meanwhile. Its failure is reported as the image's own when the batch reaches it.
-     */
-    static java.util.concurrent.CompletableFuture<DecodedImage> decodeAhead(List<Path> files) {
-        if (files.isEmpty() || !small(files.get(0))) return null;
-        Path first = files.get(0);
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return ImageDecoder.decode(first);
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+    /** The first file decoded while the model loads, if it is small enough to hold meanwhile; else null. */
+    static DecodeAhead decodeAhead(List<Path> files) {
+        return files.isEmpty() || !small(files.get(0)) ? null : DecodeAhead.start(files.get(0));
     }
 
     /** Explains every file; returns the summary rows in input order (model errors other than one image's propagate). */
@@ -95,9 +84,8 @@ final class ExplainBatch {
     }
 
     /** The same, the first file already being decoded by {@link #decodeAhead}. */
-    List<String> run(List<Path> files, java.util.concurrent.CompletableFuture<DecodedImage> firstAhead) throws Exception {
+    List<String> run(List<Path> files, DecodeAhead firstAhead) throws Exception {
         this.firstAhead = firstAhead;
-        this.firstFile = files.isEmpty() ? null : files.get(0);
         List<String> rows = new ArrayList<>();
         Deque<Future<List<String>>> writing = new ArrayDeque<>();
         Future<Prepared> next = null;
@@ -173,24 +161,15 @@ final class ExplainBatch {
     /** An image decoded and made into the model's input, off the model's thread. */
     private record Prepared(DecodedImage image, Preprocessed input) { }
 
-    private java.util.concurrent.CompletableFuture<DecodedImage> firstAhead;
-    private Path firstFile;
+    private DecodeAhead firstAhead;
 
     private Future<Prepared> decodeLater(Path file) {
-        java.util.concurrent.CompletableFuture<DecodedImage> ahead = file.equals(firstFile) ? firstAhead : null;
+        DecodeAhead ahead = firstAhead != null && firstAhead.file().equals(file) ? firstAhead : null;
         firstAhead = null;
         return decoder.submit(() -> {
-            DecodedImage image = ahead != null ? decoded(ahead) : ImageDecoder.decode(file);
+            DecodedImage image = ahead != null ? ahead.image() : ImageDecoder.decode(file);
             return new Prepared(image, ModelInputs.preprocess(image, runner.bundle().manifest().input()));
         });
-    }
-
-    private static DecodedImage decoded(java.util.concurrent.CompletableFuture<DecodedImage> ahead) throws Exception {
-        try {
-            return ahead.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof Exception c ? c : e;
-        }
     }
 
     /** Waits for the oldest writes until at most {@code keep} are pending, adding their rows in order. */

@@ -52,9 +52,14 @@ public final class TorchEngine {
      * when {@code ai.djl.pytorch.num_threads} was set by the user.
      */
     public static synchronized void preferThreads(int threads) {
-        if (!started && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+        if (!started && !threadsChosenByUser()) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, threads)));
         }
+    }
+
+    /** Whether the user set libtorch's thread count ({@code -Dai.djl.pytorch.num_threads}): then it is left alone. */
+    public static boolean threadsChosenByUser() {
+        return System.getProperty("ai.djl.pytorch.num_threads") != null;
     }
 
     /**
