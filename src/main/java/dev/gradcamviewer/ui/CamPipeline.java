@@ -2,7 +2,6 @@ package dev.gradcamviewer.ui;
 
 import dev.gradcamviewer.app.CamEngine;
 import dev.gradcamviewer.app.ExplainedImage;
-import dev.gradcamviewer.app.FaithfulnessRunner;
 import dev.gradcamviewer.app.ModelPassCams;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
@@ -46,8 +45,7 @@ final class CamPipeline {
     /** Score-CAM's and Ablation-CAM's passes, on the model's thread; stopped between batches when superseded. */
     private final LatestOnly modelPasses;
     /** Faithfulness scores of the shown map and of the grid's, on the model's thread after the maps show. */
-    private final LatestOnly scoring;
-    private final LatestOnly gridScoring;
+    private final MapScoring scores;
     private ExplainedImage modelPassesFor;
     private String modelPassesLayer;
     final LatestOnly renders = new LatestOnly(renderThread);
@@ -62,8 +60,7 @@ final class CamPipeline {
         this.status = status;
         this.passes = new LatestOnly(engineThread);
         this.modelPasses = new LatestOnly(engineThread);
-        this.scoring = new LatestOnly(engineThread);
-        this.gridScoring = new LatestOnly(engineThread);
+        this.scores = new MapScoring(state, display, views.faithfulness(), views.comparison(), engineThread, this::renderComparison);
         state.window.voi.addListener((o, a, b) -> redisplay());
         state.window.invert.addListener((o, a, b) -> redisplay());
     }
@@ -106,7 +103,7 @@ final class CamPipeline {
         renders.supersede();
         status.end(renders);
         stopModelPasses();
-        stopScoring();
+        scores.stopAll();
         state.displayComplete = false;
         ExplainedImage before = state.shown.get();
         boolean sameImage = before != null && before.file().equals(file);
@@ -177,9 +174,7 @@ final class CamPipeline {
         state.displayComplete = false;
         CamMethod m = display.chosen();
         // another map is coming: the shown one's measuring stops (the grid's goes on)
-        scoreDelay.stop();
-        scoring.supersede();
-        views.faithfulness().setText("");
+        scores.stopShown();
         if (m.needsModelPasses() && !ex.hasMap(l, m)) {
             // the same request already under way (a colour change meanwhile, say) goes on
             if (!(status.isBusy(modelPasses) && modelPassesFor == ex && l.equals(modelPassesLayer))) runModelPasses(ex, b, l, m);
@@ -221,88 +216,11 @@ final class CamPipeline {
                     + b.labels().get(ex.pass().target()) + "\u201d (" + scoreWord() + ")"
                     + (cropNote.isEmpty() ? "" : ". " + cropNote));
             status.showMapStatus(views.image().heatShownProperty().get());
-            if (!r.map.zeroGradient()) score(ex, b, l, m);
+            if (!r.map.zeroGradient()) scores.scoreShown(ex, b, l, m);
         }, e -> {
             status.end(renders);
             status.fail("Could not draw the map: " + UiText.reason(e));
         });
-    }
-
-    private static final CamMethod RANDOM = CamMethods.byName("random").orElseThrow();
-
-    /**
-     * The shown map's faithfulness beside the random map's, in the status bar once measured; the map
-     * shows first, and measuring starts only once it has stayed on screen a moment (stepping through
-     * layers or images with the keys measures nothing on the way).
-     */
-    private void score(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
-        views.faithfulness().setText("faithfulness: measuring\u2026");
-        state.faithfulness = null;
-        scoreDelay.stop();
-        scoreDelay.setOnFinished(e -> startScoring(ex, b, l, m));
-        scoreDelay.playFromStart();
-    }
-
-    private final javafx.animation.PauseTransition scoreDelay = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
-
-    private void startScoring(ExplainedImage ex, ModelBundle b, String l, CamMethod m) {
-        if (state.shown.get() != ex || !l.equals(state.layer) || !display.chosen().id().equals(m.id())) return;
-        scoring.submit(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, l, m, letThrough(stale)),
-                FaithfulnessRunner.measure(b, ex, l, RANDOM, letThrough(stale))}, r -> {
-            if (state.shown.get() != ex) return;
-            state.faithfulness = r;
-            state.faithfulnessOf = m.displayName() + " of " + l + ", " + ex.file().getFileName();
-            views.faithfulness().setText(String.format(Locale.ROOT, "deletion %.2f (random %.2f) \u00b7 insertion %.2f (%.2f)",
-                    r[0].deletion(), r[1].deletion(), r[0].insertion(), r[1].insertion()));
-            views.faithfulness().setTooltip(new javafx.scene.control.Tooltip(String.format(Locale.ROOT,
-                    "How much the model's output depends on the pixels this map heats, for this image:%n"
-                            + "deletion %.3f (lower is better; random map %.3f): the label's probability as they are blacked out, most heated first;%n"
-                            + "insertion %.3f (higher is better; random %.3f): as they are revealed on a blurred copy;%n"
-                            + "confidence change %+.3f for the image times the map (%+.3f for the inverted map).",
-                    r[0].deletion(), r[1].deletion(), r[0].insertion(), r[1].insertion(), r[0].confidenceChange(), r[0].invertedConfidenceChange())));
-        }, e -> {
-            if (!(e instanceof InterruptedException)) views.faithfulness().setText("faithfulness: " + UiText.reason(e));
-        });
-    }
-
-    /**
-     * Each tile's faithfulness, one after another, shown as it comes; then the first tile still
-     * waiting for passes of its own (Score-CAM, Ablation-CAM, aug-smooth) has them made, and the grid
-     * is drawn again (which queues the next).
-     */
-    private void scoreGrid(ExplainedImage ex, ModelBundle b, List<ComparisonView.TileSpec> specs, List<Image> heats,
-                           List<ComparisonView.TileSpec> waiting) {
-        ComparisonView grid = views.comparison();
-        gridScoring.supersede();
-        for (int i = 0; i < specs.size(); i++) {
-            int tile = i;
-            ComparisonView.TileSpec t = specs.get(i);
-            if (heats.get(i) == null) continue;
-            CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
-            gridScoring.submitQueued(stale -> new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, t.layer(), m, letThrough(stale)),
-                    FaithfulnessRunner.measure(b, ex, t.layer(), RANDOM, letThrough(stale))}, r -> {
-                if (state.shown.get() != ex || grid.tiles().size() <= tile || grid.tiles().get(tile) != t) return;
-                grid.showScore(tile, new double[] {r[0].deletion(), r[0].insertion(), r[1].deletion(), r[1].insertion()});
-            }, e -> { });
-        }
-        if (waiting.isEmpty()) return;
-        ComparisonView.TileSpec next = waiting.get(0);
-        CamMethod m = CamMethods.byName(next.methodId()).orElseThrow();
-        gridScoring.submitQueued(stale -> ModelPassCams.compute(m, b, ex, next.layer(), k -> { }, letThrough(stale)), map -> {
-            if (state.shown.get() == ex) renderComparison();
-        }, e -> { });
-    }
-
-    /** Long work's stop check that lets the worklist's predictions through between its batches. */
-    private java.util.function.BooleanSupplier letThrough(java.util.function.BooleanSupplier stale) {
-        return state.modelTurns.lettingThrough(stale);
-    }
-
-    private void stopScoring() {
-        scoreDelay.stop();
-        scoring.supersede();
-        gridScoring.supersede();
-        views.faithfulness().setText("");
     }
 
     /** Colormap or emphasis changed: new colours for the map, the grid and the colour bar. */
@@ -324,7 +242,7 @@ final class CamPipeline {
         status.begin(modelPasses, what + "\u2026");
         modelPasses.submit(stale -> ModelPassCams.compute(m, b, ex, l, done -> javafx.application.Platform.runLater(() -> {
             if (status.isBusy(modelPasses)) status.say(what + ", " + done + " done\u2026");
-        }), letThrough(stale)), map -> {
+        }), state.modelTurns.lettingThrough(stale)), map -> {
             status.end(modelPasses);
             render();
         }, e -> {
@@ -385,7 +303,7 @@ final class CamPipeline {
             return new Grid(heats, offsets);
         }, r -> {
             comparison.show(base, specs, r.heats(), r.offsets(), a);
-            scoreGrid(ex, b, specs, r.heats(), waiting);
+            scores.scoreGrid(ex, b, specs, r.heats(), waiting);
             status.say(ex.file().getFileName() + ": " + (comparison.methodsMode() ? "every method at " + layer
                     : chosen.displayName() + " at " + specs.size() + " layers") + ", for \u201c"
                     + b.labels().get(ex.pass().target()) + "\u201d (" + UiText.scoreName(ex.pass().score()).toLowerCase(Locale.ROOT) + ")");
