@@ -109,7 +109,12 @@ final class ExplainBatch {
                     DecodedImage image = prepared.image();
                     if (i + 1 < files.size() && small(files.get(i + 1)) && small(image)) next = decodeLater(files.get(i + 1));
                     else drain(writing, rows); // a large image: nothing else in memory meanwhile
-                    ex = runner.call("explaining " + file, () -> explainer.explain(file, image, prepared.input(), s.target(), s.score(), s.layers()));
+                    try {
+                        ex = runner.call("explaining " + file, () -> explainer.explain(file, image, prepared.input(), s.target(), s.score(), s.layers()));
+                    } catch (Exception e) {
+                        requireModelAgrees();
+                        throw e;
+                    }
                     ExplainedImage explained = ex;
                     for (String layer : s.layers()) {
                         if (s.cam().needsModelPasses()) {
@@ -147,6 +152,18 @@ final class ExplainBatch {
             writer.shutdown();
         }
         return rows;
+    }
+
+    /**
+     * The model was opened for its first explaining pass to check its outputs against the manifest:
+     * when a pass fails before that, a blank pass tells a model that disagrees (refused, as at open)
+     * from an image the model cannot take (that image's failure).
+     */
+    private void requireModelAgrees() throws Exception {
+        if (!runner.hung()) runner.call("checking the model against its manifest", () -> {
+            runner.bundle().checkOutputs();
+            return null;
+        });
     }
 
     private static boolean small(Path file) {

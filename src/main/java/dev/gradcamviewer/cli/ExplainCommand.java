@@ -105,7 +105,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         if (listing.images().size() > 1) TorchEngine.preferThreads(Runtime.getRuntime().availableProcessors() - 1);
         var firstAhead = ExplainBatch.decodeAhead(listing.files());
-        try (ModelRunner runner = ModelRunner.open(model, timeout)) {
+        try (ModelRunner runner = ModelRunner.openToExplain(model, timeout)) {
             ModelBundle bundle = runner.bundle();
             ExplainBatch batch = new ExplainBatch(new ExplainBatch.Settings(out, names, chooseLayers(bundle), cam, place, colours, alpha, raw,
                     parseTarget(bundle.labels()), sc, bundle.labels(), metrics), runner);

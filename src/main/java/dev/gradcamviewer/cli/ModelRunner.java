@@ -33,12 +33,13 @@ final class ModelRunner implements AutoCloseable {
     private final ModelBundle bundle;
     private volatile String hungOn;
 
-    private ModelRunner(Path model, long timeoutSeconds) throws Exception {
+    private ModelRunner(Path model, long timeoutSeconds, boolean explaining) throws Exception {
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--timeout must be at least 1 second");
         this.timeoutSeconds = timeoutSeconds;
         ModelBundle b;
         try {
-            b = call("loading the model", () -> CliSupport.openModel(model));
+            // explaining, the first image's pass checks the outputs against the manifest (a blank pass saved)
+            b = call("loading the model", () -> explaining ? ModelBundle.openCheckingOnFirstPass(CliSupport.modelPath(model)) : CliSupport.openModel(model));
         } catch (HungException e) {
             throw new BundleException(e.getMessage());
         }
@@ -46,7 +47,12 @@ final class ModelRunner implements AutoCloseable {
     }
 
     static ModelRunner open(Path model, long timeoutSeconds) throws Exception {
-        return new ModelRunner(model, timeoutSeconds);
+        return new ModelRunner(model, timeoutSeconds, false);
+    }
+
+    /** For work that starts with an explaining pass of the model (explain): that pass checks the model's outputs. */
+    static ModelRunner openToExplain(Path model, long timeoutSeconds) throws Exception {
+        return new ModelRunner(model, timeoutSeconds, true);
     }
 
     ModelBundle bundle() { return bundle; }

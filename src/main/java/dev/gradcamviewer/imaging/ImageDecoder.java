@@ -193,37 +193,48 @@ public final class ImageDecoder {
         Raster r = img.getRaster();
         boolean indexed = img.getColorModel() instanceof IndexColorModel;
         int bands = r.getNumBands();
-        boolean gray = !indexed && (bands == 1 || bands == 2);
-        if (gray) {
+        // each kind of image in a loop of its own: one method holding all three had the JIT
+        // recompile it whenever a batch went from one kind to another
+        if (!indexed && (bands == 1 || bands == 2)) {
             int bits = r.getSampleModel().getSampleSize(0);
-            double max = (1L << bits) - 1;
-            float[] plane = new float[w * h];
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                r.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) plane[y * w + x] = (float) (row[x] / max);
-            }
-            return new DecodedImage(w, h, new float[][] {plane}, bits);
+            return new DecodedImage(w, h, new float[][] {grayPlane(r, w, h, bits)}, bits);
         }
         float[][] planes = new float[3][w * h];
-        if (!indexed && interleavedSrgbBytes(img)) {
-            // 8-bit sRGB samples as stored (JPEG, BMP, RGB PNG): what getRGB would give, read without its per-pixel conversions
-            var sm = (java.awt.image.ComponentSampleModel) r.getSampleModel();
-            byte[] data = ((java.awt.image.DataBufferByte) r.getDataBuffer()).getData();
-            int[] offsets = sm.getBandOffsets();
-            int stride = sm.getScanlineStride();
-            int step = sm.getPixelStride();
-            for (int y = 0; y < h; y++) {
-                int row = y * stride;
-                for (int x = 0; x < w; x++) {
-                    int at = row + x * step;
-                    planes[0][y * w + x] = (data[at + offsets[0]] & 0xff) / 255f;
-                    planes[1][y * w + x] = (data[at + offsets[1]] & 0xff) / 255f;
-                    planes[2][y * w + x] = (data[at + offsets[2]] & 0xff) / 255f;
-                }
-            }
-            return new DecodedImage(w, h, planes, 8);
+        if (!indexed && interleavedSrgbBytes(img)) srgbPlanes(r, w, h, planes);
+        else argbPlanes(img, w, h, planes);
+        return new DecodedImage(w, h, planes, 8);
+    }
+
+    private static float[] grayPlane(Raster r, int w, int h, int bits) {
+        double max = (1L << bits) - 1;
+        float[] plane = new float[w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) plane[y * w + x] = (float) (row[x] / max);
         }
+        return plane;
+    }
+
+    /** 8-bit sRGB samples as stored (JPEG, BMP, RGB PNG): what getRGB would give, read without its per-pixel conversions. */
+    private static void srgbPlanes(Raster r, int w, int h, float[][] planes) {
+        var sm = (java.awt.image.ComponentSampleModel) r.getSampleModel();
+        byte[] data = ((java.awt.image.DataBufferByte) r.getDataBuffer()).getData();
+        int[] offsets = sm.getBandOffsets();
+        int stride = sm.getScanlineStride();
+        int step = sm.getPixelStride();
+        for (int y = 0; y < h; y++) {
+            int row = y * stride;
+            for (int x = 0; x < w; x++) {
+                int at = row + x * step;
+                planes[0][y * w + x] = (data[at + offsets[0]] & 0xff) / 255f;
+                planes[1][y * w + x] = (data[at + offsets[1]] & 0xff) / 255f;
+                planes[2][y * w + x] = (data[at + offsets[2]] & 0xff) / 255f;
+            }
+        }
+    }
+
+    private static void argbPlanes(BufferedImage img, int w, int h, float[][] planes) {
         int[] argb = new int[w];
         for (int y = 0; y < h; y++) {
             img.getRGB(0, y, w, 1, argb, 0, w);
@@ -234,6 +245,5 @@ public final class ImageDecoder {
                 planes[2][y * w + x] = (p & 0xff) / 255f;
             }
         }
-        return new DecodedImage(w, h, planes, 8);
     }
 }

@@ -17,25 +17,28 @@ public final class OverlayComposer {
      */
     public static int[] displayPixels(DecodedImage img, Voi voi, boolean invert) {
         if (img.levels() == null || (voi == null && !invert)) return displayPixels(img);
-        float[] gray = img.levels().render(voi == null ? img.levels().defaultVoi() : voi, invert);
+        return grayPixels(img.levels().render(voi == null ? img.levels().defaultVoi() : voi, invert));
+    }
+
+    public static int[] displayPixels(DecodedImage img) {
+        float[][] p = img.planes();
+        return img.isGray() ? grayPixels(p[0]) : rgbPixels(p[0], p[1], p[2]);
+    }
+
+    // gray and colour in loops of their own: one loop testing per pixel had the JIT recompile it
+    // each time a batch went from a gray image to a colour one
+    private static int[] grayPixels(float[] gray) {
         int[] out = new int[gray.length];
-        for (int i = 0; i < gray.length; i++) {
+        for (int i = 0; i < out.length; i++) {
             int v = to8(gray[i]);
             out[i] = (v << 16) | (v << 8) | v;
         }
         return out;
     }
 
-    public static int[] displayPixels(DecodedImage img) {
-        int n = img.width() * img.height();
-        int[] out = new int[n];
-        float[][] p = img.planes();
-        for (int i = 0; i < n; i++) {
-            int r = to8(p[0][i]);
-            int g = img.isGray() ? r : to8(p[1][i]);
-            int b = img.isGray() ? r : to8(p[2][i]);
-            out[i] = (r << 16) | (g << 8) | b;
-        }
+    private static int[] rgbPixels(float[] r, float[] g, float[] b) {
+        int[] out = new int[r.length];
+        for (int i = 0; i < out.length; i++) out[i] = (to8(r[i]) << 16) | (to8(g[i]) << 8) | to8(b[i]);
         return out;
     }
 

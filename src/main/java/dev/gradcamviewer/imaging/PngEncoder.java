@@ -11,9 +11,10 @@ import java.util.zip.Deflater;
 /**
  * 8-bit RGB PNG, written a row at a time from any source of rows. Written by hand because the
  * JDK's PNG writer took 0.5-1.2 s for one 2048x2048 overlay (its deflate level and Java-side
- * filtering), which made it the slowest step of a batch; this one takes each row's cheapest of the
- * None, Sub and Up filters (smallest sum of absolute bytes, the usual heuristic) and zlib's fastest
- * level, and any PNG reader reads the result.
+ * filtering), which made it the slowest step of a batch. Every row takes PNG's Up filter (the
+ * difference from the row above) and zlib's fastest level: on the bundled samples' overlays the
+ * per-row best of None, Sub and Up was 0.6 % smaller and took a fifth more time, and its branches
+ * made the JIT compile this loop five times over in a batch. Any PNG reader reads the result.
  */
 public final class PngEncoder {
     /** Rows of 0xRRGGBB pixels. */
@@ -79,26 +80,17 @@ public final class PngEncoder {
         chunk(out, "IHDR", ihdr, ihdr.length);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try {
-            int stride = 3 * w;
-            byte[] previous = new byte[stride];
-            byte[] current = new byte[stride];
-            byte[][] filtered = {new byte[stride + 1], new byte[stride + 1], new byte[stride + 1]};
-            int[] rgb = new int[w];
+            int[] row = new int[w];
+            int[] above = new int[w]; // the row above the first is zeros: Up is None there
+            byte[] line = new byte[1 + 3 * w];
             byte[] buffer = new byte[CHUNK];
             for (int y = 0; y < h; y++) {
-                rows.row(y, rgb);
-                for (int x = 0, i = 0; x < w; x++, i += 3) {
-                    int p = rgb[x];
-                    current[i] = (byte) (p >> 16);
-                    current[i + 1] = (byte) (p >> 8);
-                    current[i + 2] = (byte) p;
-                }
-                byte[] best = bestFilter(current, previous, filtered);
-                deflater.setInput(best, 0, stride + 1);
-                while (!deflater.needsInput()) drain(out, deflater, buffer, false);
-                byte[] t = previous;
-                previous = current;
-                current = t;
+                rows.row(y, row);
+                upFiltered(row, above, line);
+                deflate(deflater, line, out, buffer);
+                int[] t = above;
+                above = row;
+                row = t;
             }
             deflater.finish();
             while (!deflater.finished()) drain(out, deflater, buffer, true);
@@ -109,26 +101,21 @@ public final class PngEncoder {
         out.flush();
     }
 
-    private static byte[] bestFilter(byte[] cur, byte[] prev, byte[][] f) {
-        int n = cur.length;
-        f[0][0] = 0;
-        f[1][0] = 1;
-        f[2][0] = 2;
-        long s0 = 0;
-        long s1 = 0;
-        long s2 = 0;
-        for (int i = 0; i < n; i++) {
-            byte none = cur[i];
-            byte sub = (byte) (cur[i] - (i >= 3 ? cur[i - 3] : 0));
-            byte up = (byte) (cur[i] - prev[i]);
-            f[0][i + 1] = none;
-            f[1][i + 1] = sub;
-            f[2][i + 1] = up;
-            s0 += Math.abs(none);
-            s1 += Math.abs(sub);
-            s2 += Math.abs(up);
+    /** The filter-type byte (2, Up) and each byte of {@code row} less the one above it, modulo 256. */
+    private static void upFiltered(int[] row, int[] above, byte[] line) {
+        line[0] = 2;
+        for (int x = 0, i = 1; x < row.length; x++, i += 3) {
+            int p = row[x];
+            int q = above[x];
+            line[i] = (byte) ((p >> 16) - (q >> 16));
+            line[i + 1] = (byte) ((p >> 8) - (q >> 8));
+            line[i + 2] = (byte) (p - q);
         }
-        return s1 <= s0 && s1 <= s2 ? f[1] : s2 <= s0 ? f[2] : f[0];
+    }
+
+    private static void deflate(Deflater deflater, byte[] line, DataOutputStream out, byte[] buffer) throws IOException {
+        deflater.setInput(line, 0, line.length);
+        while (!deflater.needsInput()) drain(out, deflater, buffer, false);
     }
 
     private static void drain(DataOutputStream out, Deflater d, byte[] buffer, boolean finishing) throws IOException {

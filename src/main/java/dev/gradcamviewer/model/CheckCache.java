@@ -77,8 +77,30 @@ final class CheckCache {
         return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".cache")).resolve("gradcam-viewer");
     }
 
-    /** The CPU's model name and feature flags (Linux), or the processor identifier (Windows). */
+    private static volatile Optional<String> cpu;
+
+    /**
+     * Reads what a look-up needs that does not need libtorch (the CPU's identity, the JSON reader and
+     * the hash loaded), so that it can run beside libtorch's start instead of after it.
+     */
+    static void prepare() {
+        cpuIdentity();
+        sha256("");
+        try {
+            JSON.readValue("{}", Map.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The CPU's model name and feature flags (Linux), or the processor identifier (Windows); read once. */
     static Optional<String> cpuIdentity() {
+        Optional<String> c = cpu;
+        if (c == null) cpu = c = readCpuIdentity();
+        return c;
+    }
+
+    private static Optional<String> readCpuIdentity() {
         try {
             Path info = Path.of("/proc/cpuinfo");
             if (Files.isReadable(info)) {

@@ -94,7 +94,11 @@ public final class ModelBundle implements AutoCloseable {
 
     private static ModelBundle open(Path file, boolean checkNow) throws BundleException {
         BundleArchive.requireTorchScript(file);
-        String sha = sha256(file);
+        // hashed beside libtorch's start and the model's load (half a second of native work on one core)
+        java.util.concurrent.FutureTask<String> hashing = new java.util.concurrent.FutureTask<>(() -> sha256(file));
+        Thread hasher = new Thread(hashing, "hash " + file.getFileName());
+        hasher.setDaemon(true);
+        hasher.start();
         TorchEngine.engine();
         Model model = Model.newInstance(file.getFileName().toString(), Device.cpu(), "PyTorch");
         try {
@@ -105,6 +109,7 @@ public final class ModelBundle implements AutoCloseable {
             throw new BundleException(file.getFileName() + " cannot be loaded as a TorchScript model: " + oneLine(e));
         }
         try {
+            String sha = hashOf(hashing);
             String json = model.getProperty(MANIFEST_ENTRY);
             ModelBundle bundle;
             if (json == null || json.isBlank()) {
@@ -412,6 +417,18 @@ public final class ModelBundle implements AutoCloseable {
                 "Plain TorchScript without a Grad-CAM manifest: predictions assume ImageNet preprocessing; CAMs need the exporter.",
                 "unknown"), "", in,
                 new Manifest.OutputSpec(activation, labels, false, null, y.length), List.of(), null, List.of(), Map.of());
+    }
+
+    private static String hashOf(java.util.concurrent.FutureTask<String> hashing) throws BundleException {
+        try {
+            return hashing.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof BundleException be) throw be;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BundleException("interrupted while opening the model");
+        }
     }
 
     static String sha256(Path file) throws BundleException {

@@ -37,6 +37,11 @@ public final class TorchEngine {
 
     /** Starts the engine (unpacking libtorch from its jar on the first run). */
     public static synchronized Engine engine() {
+        if (!started && !chosenOff()) {
+            Thread t = new Thread(CheckCache::prepare, "check-cache");
+            t.setDaemon(true);
+            t.start();
+        }
         Engine e = Engine.getEngine("PyTorch");
         if (!started) {
             started = true;

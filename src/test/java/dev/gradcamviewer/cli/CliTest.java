@@ -2,6 +2,8 @@ package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -127,6 +129,22 @@ class CliTest extends CapturedConsole {
         assertTrue(e.startsWith("gradcam-viewer: error: state-dict.pt is a pickled PyTorch file"), e);
         assertFalse(e.contains("Exception"));
     }
+    @ParameterizedTest
+    @CsvSource({"wrong-tap-shape.pt, taps disagree with its manifest", "lie-labels.pt, returns 3 output(s) but its manifest names 4 labels"})
+    void explainRefusesAModelThatDisagreesWithItsManifestAsOpeningDoes(String file, String expected, @TempDir Path dir) throws Exception {
+        // explain opens the model for its first image's pass to check the outputs: the refusal must be the same
+        Path out = dir.resolve("out");
+        int code = GradcamCommand.execute("explain", "--model", Fixtures.bad(file).toString(), "--out", out.toString(),
+                Fixtures.sample("phantom-01-pneumonia.png").toString(), Fixtures.sample("phantom-02-normal.png").toString());
+        assertEquals(2, code, err());
+        List<String> lines = err().strip().lines().filter(l -> l.startsWith("gradcam-viewer:")).toList();
+        assertEquals(1, lines.size(), err());
+        assertTrue(lines.get(0).startsWith("gradcam-viewer: error: ") && lines.get(0).contains(expected), err());
+        try (var written = Files.list(out)) {
+            assertEquals(List.of("summary.csv"), written.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
     @Test
     void explainWritesOverlaysRawMapsAndASummary(@TempDir Path dir) throws Exception {
         Path broken = dir.resolve("broken.png");
