@@ -37,8 +37,8 @@ runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-
   || fail "--version"
 if [ -e /opt/gradcam-viewer/lib/app/gradcam-viewer.jsa ]; then
   shared=$(runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home -Xlog:class+load=info" \
-    gradcam-viewer --version 2>/dev/null | grep -c 'shared objects file (top)' || true)
-  step "class-data archive: --version loads $shared classes from it"
+    gradcam-viewer --version 2>/dev/null | grep -c 'dev\.gradcamviewer\..* source: shared objects file' || true)
+  step "class-data archive: --version loads $shared of the app's own classes from it"
   [ "$shared" -gt 0 ] || fail "the installed app does not use its class-data archive"
 else
   step "class-data archive: none in this package (made where a private mount namespace was not available)"

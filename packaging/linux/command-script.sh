@@ -7,6 +7,12 @@
 # bundled runtime exactly as the launcher would: the options and class path of its configuration
 # (lib/app/gradcam-viewer.cfg, read here at packaging time), so the class-data archive made for
 # that class path fits. The launcher stays in /opt/gradcam-viewer/bin for anyone who calls it.
+#
+# explain and predict run with the client compiler only (-XX:TieredStopAtLevel=1): their time is
+# libtorch's, zlib's and the image decoders', and on two cores the server compiler's work (about 3 s
+# of CPU over a 30-image batch) only competed with them; their loops ran as fast either way. The
+# viewer keeps both compilers: its colour and opacity changes redraw in loops the server compiler
+# makes twice as fast.
 set -euo pipefail
 tree=$(readlink -f "$1")
 app=/opt/gradcam-viewer
@@ -25,7 +31,8 @@ mkdir -p "$(dirname "$out")"
   echo '#!/bin/sh'
   echo "# Grad-CAM Viewer: the bundled runtime with the options of $app/lib/app/gradcam-viewer.cfg (made by"
   echo "# packaging/linux/command-script.sh; see there why this is not jpackage's launcher)."
-  echo "exec $app/lib/runtime/bin/java ${options[*]} -Djpackage.app-path=$app/bin/gradcam-viewer \\"
+  echo 'case "$1" in explain | predict) jit=-XX:TieredStopAtLevel=1 ;; *) jit= ;; esac'
+  echo "exec $app/lib/runtime/bin/java ${options[*]} \$jit -Djpackage.app-path=$app/bin/gradcam-viewer \\"
   echo "  -cp $classpath \\"
   echo "  $main \"\$@\""
 } >"$out"
