@@ -43,6 +43,15 @@ if [ -e /opt/gradcam-viewer/lib/app/gradcam-viewer.jsa ]; then
 else
   step "class-data archive: none in this package (made where a private mount namespace was not available)"
 fi
+# the command's choice of compilers (see packaging/linux/command-script.sh)
+tier() { runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home -XX:+PrintFlagsFinal" \
+  gradcam-viewer "$@" 2>&1 | awk '$2 == "TieredStopAtLevel" { print $4 }'; }
+batch=$(tier predict --help)
+viewer=$(tier --version)
+step "compilers: predict stops at tier $batch; the rest at tier $viewer on $(nproc) cores"
+[ "$batch" = 1 ] || fail "predict should run with the client compiler only"
+if [ "$(nproc)" -le 2 ]; then [ "$viewer" = 1 ] || fail "on two cores the viewer should run with the client compiler only"
+else [ "$viewer" = 4 ] || fail "on more than two cores the viewer should keep the server compiler"; fi
 runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" gradcam-viewer selftest \
   || fail "self-test as an unprivileged user"
 rm -rf "$home"
