@@ -37,6 +37,16 @@ public final class BundledFiles {
         return modelsDir().map(d -> d.resolve("samples").resolve(FIRST_SAMPLE)).filter(Files::isRegularFile);
     }
 
+    /**
+     * Whether a folder is among the files that ship with the viewer (the samples): the viewer never
+     * writes there, even where it could (started as root, its verdicts would stay behind in the
+     * installation after the package is removed; in a checkout, among the sources).
+     */
+    public static boolean isShipped(Path folder) {
+        Path f = folder.toAbsolutePath().normalize();
+        return modelsDir().map(d -> f.startsWith(d.toAbsolutePath().normalize())).orElse(false);
+    }
+
     /** The folder holding the jar (or the classes folder when run from a build). */
     private static Path codeLocation() {
         try {

@@ -4,6 +4,7 @@ import dev.gradcamviewer.review.FileDigest;
 import dev.gradcamviewer.review.ReviewCsv;
 import dev.gradcamviewer.review.ReviewEntry;
 import dev.gradcamviewer.review.ReviewException;
+import dev.gradcamviewer.app.BundledFiles;
 import dev.gradcamviewer.review.ReviewLocation;
 import dev.gradcamviewer.review.ReviewStore;
 import dev.gradcamviewer.review.Verdict;
@@ -50,6 +51,7 @@ final class ReviewController {
         String forced = System.getProperty("gradcam.reviews");
         Path file = forced != null
                 ? ReviewLocation.forFolder(folder, Path.of(forced), p -> false)
+                : BundledFiles.isShipped(folder) ? ReviewLocation.forFolder(folder, ReviewLocation.appData(), p -> false)
                 : ReviewLocation.forFolder(folder, ReviewLocation.appData());
         try {
             reviews = ReviewStore.open(file);
