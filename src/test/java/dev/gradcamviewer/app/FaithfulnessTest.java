@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Deletion, insertion and confidence change of Grad-CAM's map through the bundle, against the
- * exporter's reference written from the definitions with eager PyTorch (reference.py:
+ * exporter's reference written from the definitions with eager PyTorch (model_pass_reference.py:
  * reference_faithfulness) on the same input and map, on the demo model and on torchvision's resnet18.
  * Tolerances are relative to the largest probability on the reference's curves (about 1 on the demo,
  * 0.02 on resnet18's random weights over 1000 classes): curves within 1e-3 of it per point (float32

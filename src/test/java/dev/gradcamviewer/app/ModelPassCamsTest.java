@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Score-CAM, Ablation-CAM and aug-smooth through the bundle's batched passes against the exporter's
- * references, written from their definitions with eager PyTorch (reference.py: reference_scorecam,
+ * references, written from their definitions with eager PyTorch (model_pass_reference.py: reference_scorecam,
  * reference_ablationcam, reference_augsmooth) on the same input, on the demo model and on
  * torchvision's resnet18: maps within 1e-4; a channel removed through the probe scores as the eager
  * model with that channel zeroed by a hook.
