@@ -73,9 +73,9 @@ final class ExplainBatch {
 
     synchronized int failed() { return failed; }
 
-    /** The first file decoded while the model loads, if it is small enough to hold meanwhile; else null. */
+    /** The first file decoded while the model loads, if it is small enough to hold meanwhile (else decoded in its turn). */
     static DecodeAhead decodeAhead(List<Path> files) {
-        return files.isEmpty() || !small(files.get(0)) ? null : DecodeAhead.start(files.get(0));
+        return files.isEmpty() ? null : DecodeAhead.startUpTo(files.get(0), PIPELINED_PIXELS);
     }
 
     /** Explains every file; returns the summary rows in input order (model errors other than one image's propagate). */
@@ -184,7 +184,8 @@ final class ExplainBatch {
         DecodeAhead ahead = firstAhead != null && firstAhead.file().equals(file) ? firstAhead : null;
         firstAhead = null;
         return decoder.submit(() -> {
-            DecodedImage image = ahead != null ? ahead.image() : ImageDecoder.decode(file);
+            DecodedImage image = ahead != null ? ahead.image() : null;
+            if (image == null) image = ImageDecoder.decode(file);
             return new Prepared(image, ModelInputs.preprocess(image, runner.bundle().manifest().input()));
         });
     }
