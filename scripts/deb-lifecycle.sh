@@ -54,6 +54,8 @@ if [ "$(nproc)" -le 2 ]; then [ "$viewer" = 1 ] || fail "on two cores the viewer
 else [ "$viewer" = 4 ] || fail "on more than two cores the viewer should keep the server compiler"; fi
 runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" gradcam-viewer selftest \
   || fail "self-test as an unprivileged user"
+[ ! -e "$home/.djl.ai" ] || fail "libtorch was unpacked into the user's home (the package's own copy should be used)"
+step "libtorch: the package's own (/opt/gradcam-viewer/lib/app/libtorch), nothing unpacked into the home"
 rm -rf "$home"
 
 step "apt-get install --reinstall"

@@ -21,6 +21,7 @@ trap 'rm -rf "$work"' EXIT
 pkg=$work/pkg
 mkdir -p "$pkg/opt" "$pkg/DEBIAN" "$pkg/usr/bin"
 cp -a "$image" "$pkg/opt/gradcam-viewer"
+bash "$here/libtorch-unpacked.sh" "$pkg"
 bash "$here/cds-archive.sh" "$pkg"
 bash "$here/command-script.sh" "$pkg"
 install -D -m 644 "$here/gradcam-viewer.desktop" "$pkg/usr/share/applications/gradcam-viewer.desktop"
@@ -75,6 +76,6 @@ Description: shows where a PyTorch image classifier looks (Grad-CAM)
  The bundled demo model was trained on synthetic chest-radiograph phantoms,
  not on patients: it is NOT FOR CLINICAL USE.
 TEXT
-dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb.part" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z1 --build "$pkg" "$deb.part" >/dev/null
 mv "$deb.part" "$deb"
 echo "make-deb: wrote $deb ($(du -h "$deb" | cut -f1))"
