@@ -16,11 +16,9 @@ import java.util.concurrent.CompletionException;
  * a second of loading the image readers, which the model's load would otherwise wait for).
  */
 public final class DecodeAhead {
-    private final Path file;
     private final CompletableFuture<DecodedImage> image;
 
     private DecodeAhead(Path file, long maxPixels) {
-        this.file = file;
         this.image = CompletableFuture.supplyAsync(() -> {
             try {
                 if (maxPixels >= 0) {
@@ -38,8 +36,6 @@ public final class DecodeAhead {
 
     /** The same for an image of at most {@code maxPixels}; {@link #image} is then null for a larger one. */
     public static DecodeAhead startUpTo(Path file, long maxPixels) { return new DecodeAhead(file, maxPixels); }
-
-    public Path file() { return file; }
 
     /** The decoded image, waiting for it if need be (null if over the limit); the decoder's own exception if it failed. */
     public DecodedImage image() throws ImageDecodeException {

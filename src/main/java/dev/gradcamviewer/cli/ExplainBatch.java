@@ -85,10 +85,9 @@ final class ExplainBatch {
 
     /** The same, the first file already being decoded by {@link #decodeAhead}. */
     List<String> run(List<Path> files, DecodeAhead firstAhead) throws Exception {
-        this.firstAhead = firstAhead;
         List<String> rows = new ArrayList<>();
         Deque<Future<List<String>>> writing = new ArrayDeque<>();
-        Future<Prepared> next = null;
+        Future<Prepared> next = firstAhead == null || files.isEmpty() ? null : decodeLater(files.get(0), firstAhead);
         try {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
@@ -178,11 +177,12 @@ final class ExplainBatch {
     /** An image decoded and made into the model's input, off the model's thread. */
     private record Prepared(DecodedImage image, Preprocessed input) { }
 
-    private DecodeAhead firstAhead;
-
     private Future<Prepared> decodeLater(Path file) {
-        DecodeAhead ahead = firstAhead != null && firstAhead.file().equals(file) ? firstAhead : null;
-        firstAhead = null;
+        return decodeLater(file, null);
+    }
+
+    /** The same, taking the image from {@code ahead} when it decoded it (else decoding it here). */
+    private Future<Prepared> decodeLater(Path file, DecodeAhead ahead) {
         return decoder.submit(() -> {
             DecodedImage image = ahead != null ? ahead.image() : null;
             if (image == null) image = ImageDecoder.decode(file);

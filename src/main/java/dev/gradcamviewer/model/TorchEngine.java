@@ -35,7 +35,10 @@ public final class TorchEngine {
 
     private static boolean started;
 
-    /** Starts the engine (unpacking libtorch from its jar on the first run). */
+    /**
+     * Starts the engine: libtorch from where {@code PYTORCH_LIBRARY_PATH} names it (the .deb's own
+     * copy), else unpacked from its jar into the user's home on the first run.
+     */
     public static synchronized Engine engine() {
         if (!started && !chosenOff()) {
             Thread t = new Thread(CheckCache::prepare, "check-cache");
