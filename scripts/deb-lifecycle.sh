@@ -33,27 +33,25 @@ dpkg -L gradcam-viewer | grep -v '^/opt' | sed 's/^/     /'
 step "gradcam-viewer --version, and selftest as 'nobody' with an empty home (from the PATH)"
 home=$(mktemp -d)
 chown nobody "$home"
-runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" gradcam-viewer --version \
-  || fail "--version"
+# JAVA_OPTIONS ARGS...: the installed command as 'nobody', from the PATH, in that empty home
+as_nobody() { local options=$1; shift; runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home $options" gradcam-viewer "$@"; }
+as_nobody "" --version || fail "--version"
 if [ -e /opt/gradcam-viewer/lib/app/gradcam-viewer.jsa ]; then
-  shared=$(runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home -Xlog:class+load=info" \
-    gradcam-viewer --version 2>/dev/null | grep -c 'dev\.gradcamviewer\..* source: shared objects file' || true)
+  shared=$(as_nobody -Xlog:class+load=info --version 2>/dev/null | grep -c 'dev\.gradcamviewer\..* source: shared objects file' || true)
   step "class-data archive: --version loads $shared of the app's own classes from it"
   [ "$shared" -gt 0 ] || fail "the installed app does not use its class-data archive"
 else
   step "class-data archive: none in this package (made where a private mount namespace was not available)"
 fi
 # the command's choice of compilers (see packaging/linux/command-script.sh)
-tier() { runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home -XX:+PrintFlagsFinal" \
-  gradcam-viewer "$@" 2>&1 | awk '$2 == "TieredStopAtLevel" { print $4 }'; }
+tier() { as_nobody -XX:+PrintFlagsFinal "$@" 2>&1 | awk '$2 == "TieredStopAtLevel" { print $4 }'; }
 batch=$(tier predict --help)
 viewer=$(tier --version)
 step "compilers: predict stops at tier $batch; the rest at tier $viewer on $(nproc) cores"
 [ "$batch" = 1 ] || fail "predict should run with the client compiler only"
 if [ "$(nproc)" -le 2 ]; then [ "$viewer" = 1 ] || fail "on two cores the viewer should run with the client compiler only"
 else [ "$viewer" = 4 ] || fail "on more than two cores the viewer should keep the server compiler"; fi
-runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" gradcam-viewer selftest \
-  || fail "self-test as an unprivileged user"
+as_nobody "" selftest || fail "self-test as an unprivileged user"
 [ ! -e "$home/.djl.ai" ] || fail "libtorch was unpacked into the user's home (the package's own copy should be used)"
 step "libtorch: the package's own (/opt/gradcam-viewer/lib/app/libtorch), nothing unpacked into the home"
 rm -rf "$home"
