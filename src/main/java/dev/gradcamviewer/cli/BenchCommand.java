@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
                     .orElseThrow(() -> new IllegalArgumentException("unknown method '" + method + "'"));
             System.out.printf(Locale.ROOT, "model %s, %d taps, input %s; %d runs each; %d cores; libtorch %s; %s%n",
                     bundle.name(), bundle.tapNames().size(), m.input().shape(), runs, Runtime.getRuntime().availableProcessors(),
-                    TorchEngine.libtorchVersion(), TorchEngine.paths());
+                    TorchEngine.libtorchVersion(), TorchEngine.switches());
             report("(a) forward only", () -> time(() -> bundle.predict(x.tensor())));
             // every figure includes freeing the pass, as the viewer does when the next image comes
             report("(b) forward+backward, every tap, the default layer read", () -> time(() -> {

@@ -14,7 +14,7 @@ final class CheckEngineCommand implements Callable<Integer> {
         GradientSelfCheck.Report r = TorchEngine.gradientCheck(true);
         r.findings().forEach(f -> System.out.println("  " + f));
         System.out.println(r.summary());
-        System.out.println(TorchEngine.paths() + "; NNPACK " + (TorchEngine.nnpackEnabled() ? "on" : "off"));
+        System.out.println(TorchEngine.switches());
         return r.camsAllowed() ? 0 : 1;
     }
 }

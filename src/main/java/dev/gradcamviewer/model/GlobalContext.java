@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * Switches in libtorch's {@code at::globalContext()}, which DJL does not expose: oneDNN (MKL-DNN)
- * and NNPACK. Symbol names are libtorch 2.x's Itanium-mangled C++ names.
+ * and NNPACK; and, to be read, TorchScript's graph optimisation. Symbol names are libtorch 2.x's Itanium-mangled C++ names.
  */
 final class GlobalContext {
     private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";
@@ -17,6 +17,7 @@ final class GlobalContext {
     private static final String GET_MKLDNN = "_ZNK2at7Context17userEnabledMkldnnEv";
     private static final String SET_NNPACK = "_ZN2at7Context20setUserEnabledNNPACKEb";
     private static final String GET_NNPACK = "_ZNK2at7Context17userEnabledNNPACKEv";
+    private static final String GET_GRAPH_EXECUTOR_OPTIMIZE = "_ZN5torch3jit24getGraphExecutorOptimizeEv";
 
     private GlobalContext() { }
 
@@ -53,4 +54,9 @@ final class GlobalContext {
     static void setNnpack(boolean enabled) { set(SET_NNPACK, enabled); }
 
     static boolean nnpack() { return get(GET_NNPACK); }
+
+    /** Whether TorchScript optimises graphs on the calling thread (libtorch keeps this per thread). */
+    static boolean graphExecutorOptimize() {
+        return (torchCpu().getFunction(GET_GRAPH_EXECUTOR_OPTIMIZE).invokeInt(new Object[0]) & 0xff) != 0;
+    }
 }
