@@ -51,6 +51,14 @@ step "compilers: predict stops at tier $batch; the rest at tier $viewer on $(npr
 [ "$batch" = 1 ] || fail "predict should run with the client compiler only"
 if [ "$(nproc)" -le 2 ]; then [ "$viewer" = 1 ] || fail "on two cores the viewer should run with the client compiler only"
 else [ "$viewer" = 4 ] || fail "on more than two cores the viewer should keep the server compiler"; fi
+flag() { as_nobody -XX:+PrintFlagsFinal --version 2>&1 | awk -v f="$1" '$2 == f { print $4 }'; }
+huge=$(flag UseTransparentHugePages)
+thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo "not there")
+step "heap pages: transparent huge pages $huge (the kernel's setting: $thp)"
+case "$thp" in
+  *"[always]"* | *"[madvise]"*) [ "$huge" = true ] || fail "the heap should take transparent huge pages where the kernel gives them" ;;
+  *) [ "$huge" = false ] || fail "transparent huge pages asked for where the kernel has them off" ;;
+esac
 as_nobody "" selftest || fail "self-test as an unprivileged user"
 [ ! -e "$home/.djl.ai" ] || fail "libtorch was unpacked into the user's home (the package's own copy should be used)"
 step "libtorch: the package's own (/opt/gradcam-viewer/lib/app/libtorch), nothing unpacked into the home"
