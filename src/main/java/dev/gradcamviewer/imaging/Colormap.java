@@ -31,7 +31,7 @@ public final class Colormap {
         float[][] t = TABLES.get(base);
         for (int i = 0; i < N; i++) {
             float[] c = t[reversed ? N - 1 - i : i];
-            rgb[i] = (to8(c[0]) << 16) | (to8(c[1]) << 8) | to8(c[2]);
+            rgb[i] = (EightBit.of(c[0]) << 16) | (EightBit.of(c[1]) << 8) | EightBit.of(c[2]);
         }
     }
 
@@ -65,8 +65,6 @@ public final class Colormap {
         int i = index(v);
         return TABLES.get(base)[reversed ? N - 1 - i : i].clone();
     }
-
-    private static int to8(float c) { return Math.max(0, Math.min(255, Math.round(c * 255f))); }
 
     private static Map<String, float[][]> load() {
         Map<String, float[][]> tables = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ public final class OverlayComposer {
     private static int[] grayPixels(float[] gray) {
         int[] out = new int[gray.length];
         for (int i = 0; i < out.length; i++) {
-            int v = to8(gray[i]);
+            int v = EightBit.of(gray[i]);
             out[i] = (v << 16) | (v << 8) | v;
         }
         return out;
@@ -38,7 +38,7 @@ public final class OverlayComposer {
 
     private static int[] rgbPixels(float[] r, float[] g, float[] b) {
         int[] out = new int[r.length];
-        for (int i = 0; i < out.length; i++) out[i] = (to8(r[i]) << 16) | (to8(g[i]) << 8) | to8(b[i]);
+        for (int i = 0; i < out.length; i++) out[i] = (EightBit.of(r[i]) << 16) | (EightBit.of(g[i]) << 8) | EightBit.of(b[i]);
         return out;
     }
 
@@ -74,9 +74,5 @@ public final class OverlayComposer {
         int g = (((base >> 8) & 0xff) * inv + ((top >> 8) & 0xff) * a) >> 8;
         int b = ((base & 0xff) * inv + (top & 0xff) * a) >> 8;
         return (r << 16) | (g << 8) | b;
-    }
-
-    private static int to8(float v) {
-        return Math.max(0, Math.min(255, Math.round(v * 255f)));
     }
 }

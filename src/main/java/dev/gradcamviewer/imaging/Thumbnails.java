@@ -13,17 +13,13 @@ public final class Thumbnails {
         for (int c = 0; c < img.channels(); c++) planes[c] = Resampler.bilinear(img.planes()[c], img.width(), img.height(), w, h);
         int[] out = new int[w * h];
         for (int i = 0; i < out.length; i++) {
-            int r = to8(planes[0][i]);
-            int g = img.isGray() ? r : to8(planes[1][i]);
-            int b = img.isGray() ? r : to8(planes[2][i]);
+            int r = EightBit.of(planes[0][i]);
+            int g = img.isGray() ? r : EightBit.of(planes[1][i]);
+            int b = img.isGray() ? r : EightBit.of(planes[2][i]);
             out[i] = 0xff000000 | (r << 16) | (g << 8) | b;
         }
         dims[0] = w;
         dims[1] = h;
         return out;
-    }
-
-    private static int to8(float v) {
-        return Math.max(0, Math.min(255, Math.round(v * 255f)));
     }
 }
