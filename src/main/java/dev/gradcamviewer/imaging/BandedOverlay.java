@@ -67,10 +67,9 @@ public final class BandedOverlay implements PngEncoder.Rows {
         float[] values = new float[heat.width()];
         for (int y = Math.max(start, heat.y()); y < Math.min(start + rows, heat.y() + heat.height()); y++) {
             heat.row(y - heat.y(), values);
-            int o = (y - start) * width;
-            for (int x = Math.max(0, heat.x()); x < Math.min(width, heat.x() + heat.width()); x++) {
-                pixels[o + x] = OverlayComposer.blend(pixels[o + x], colours.argb(values[x - heat.x()]), alpha);
-            }
+            int x0 = Math.max(0, heat.x());
+            int n = Math.min(width, heat.x() + heat.width()) - x0;
+            if (n > 0) colours.blendRow(values, x0 - heat.x(), pixels, (y - start) * width + x0, n, alpha);
         }
         band = pixels;
         bandStart = start;

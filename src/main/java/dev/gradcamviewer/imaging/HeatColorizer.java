@@ -26,6 +26,25 @@ public final class HeatColorizer {
         return lut[(int) (c * STEPS + 0.5f)];
     }
 
+    /**
+     * Blends {@code n} heat values, coloured, over {@code n} 0xRRGGBB pixels in place, at opacity
+     * {@code a} in 0..256 (as {@link OverlayComposer#blend}). One loop with the colour look-up and the
+     * blend written out: the client compiler does not inline either (a quarter of the time).
+     */
+    public void blendRow(float[] heat, int heatFrom, int[] pixels, int pixelsFrom, int n, int a) {
+        int inv = 256 - a;
+        for (int k = 0; k < n; k++) {
+            float v = heat[heatFrom + k];
+            float c = v > 1 ? 1 : (v > 0 ? v : 0);
+            int top = lut[(int) (c * STEPS + 0.5f)];
+            int base = pixels[pixelsFrom + k];
+            int r = (((base >> 16) & 0xff) * inv + ((top >> 16) & 0xff) * a) >> 8;
+            int g = (((base >> 8) & 0xff) * inv + ((top >> 8) & 0xff) * a) >> 8;
+            int b = ((base & 0xff) * inv + (top & 0xff) * a) >> 8;
+            pixels[pixelsFrom + k] = (r << 16) | (g << 8) | b;
+        }
+    }
+
     /** Colours every value into {@code out} (reused by the caller: no allocation here). */
     public void colorize(float[] values, int[] out) {
         for (int i = 0; i < values.length; i++) {

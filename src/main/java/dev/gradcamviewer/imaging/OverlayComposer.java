@@ -46,12 +46,10 @@ public final class OverlayComposer {
         int w = img.width();
         int[] pixels = displayPixels(img);
         int a = (int) Math.round(Math.max(0, Math.min(1, alpha)) * 256);
-        for (int y = Math.max(0, map.y()); y < Math.min(img.height(), map.y() + map.height()); y++) {
-            for (int x = Math.max(0, map.x()); x < Math.min(w, map.x() + map.width()); x++) {
-                int heat = colours.argb(map.at(x, y));
-                int i = y * w + x;
-                pixels[i] = blend(pixels[i], heat, a);
-            }
+        int x0 = Math.max(0, map.x());
+        int n = Math.min(w, map.x() + map.width()) - x0;
+        for (int y = Math.max(0, map.y()); y < Math.min(img.height(), map.y() + map.height()) && n > 0; y++) {
+            colours.blendRow(map.values(), (y - map.y()) * map.width() + (x0 - map.x()), pixels, y * w + x0, n, a);
         }
         return rgbImage(pixels, w, img.height());
     }
