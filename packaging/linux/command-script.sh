@@ -18,8 +18,8 @@
 # The Java heap takes transparent huge pages where the kernel gives them on request (madvise or
 # always): a batch allocates each image's planes and overlays anew, and about a seventh of its CPU
 # time went to faulting in and zeroing fresh 4 KB pages (perf; page faults are dear in a virtual
-# machine). 30 images: 3.9-4.4 s against 4.4-4.7 s, interleaved. Where the
-# kernel has them off the option is left out (the JVM would print a warning at every start).
+# machine). 30 images: 3.9-4.4 s against 4.4-4.7 s, interleaved. Where the kernel has them off the
+# option is left out (the JVM would print a warning at every start).
 set -euo pipefail
 tree=$(readlink -f "$1")
 app=/opt/gradcam-viewer

@@ -29,7 +29,7 @@ public final class HeatColorizer {
     /**
      * Blends {@code n} heat values, coloured, over {@code n} 0xRRGGBB pixels in place, at opacity
      * {@code a} in 0..256 (as {@link OverlayComposer#blend}). One loop with the colour look-up and the
-     * blend written out: the client compiler does not inline either (a quarter of the time).
+     * blend written out: the client compiler inlines neither (composing took a third longer).
      */
     public void blendRow(float[] heat, int heatFrom, int[] pixels, int pixelsFrom, int n, int a) {
         int inv = 256 - a;

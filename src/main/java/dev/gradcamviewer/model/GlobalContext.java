@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * Switches in libtorch's {@code at::globalContext()}, which DJL does not expose: oneDNN (MKL-DNN)
- * and NNPACK; and, to be read, TorchScript's graph optimisation. Symbol names are libtorch 2.x's Itanium-mangled C++ names.
+ * and NNPACK; and, to be read, TorchScript's graph optimisation. Symbol names are libtorch 2.x's
+ * Itanium-mangled C++ names.
  */
 final class GlobalContext {
     private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";

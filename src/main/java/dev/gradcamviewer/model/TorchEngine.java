@@ -34,7 +34,7 @@ public final class TorchEngine {
         // TorchScript's profiling executor spends a model's first passes (and every new batch size
         // Score-CAM sends) profiling and re-optimising the graph; on CPU that buys nothing later:
         // steady passes measured the same either way (demo, resnet50), the first ones are shorter
-        // (a batch's model work over its first images 1.9-2.2 s -> 1.6-2.0 s) and the values are
+        // (a batch's model work over 30 images 1.97-2.07 s -> 1.62-2.00 s) and the values are
         // bit for bit the same. A user's -Dai.djl.pytorch.graph_optimizer=true is left as it is.
         if (System.getProperty(GRAPH_OPTIMIZER_PROPERTY) == null) System.setProperty(GRAPH_OPTIMIZER_PROPERTY, "false");
     }
