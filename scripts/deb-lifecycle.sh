@@ -44,15 +44,16 @@ else
   step "class-data archive: none in this package (made where a private mount namespace was not available)"
 fi
 # the command's choice of compilers (see packaging/linux/command-script.sh)
-tier() { as_nobody -XX:+PrintFlagsFinal "$@" 2>&1 | awk '$2 == "TieredStopAtLevel" { print $4 }'; }
-batch=$(tier predict --help)
-viewer=$(tier --version)
+# FLAG < PrintFlagsFinal's output: that flag's value
+value() { awk -v f="$1" '$2 == f { print $4 }'; }
+batch=$(as_nobody -XX:+PrintFlagsFinal predict --help 2>&1 | value TieredStopAtLevel)
+viewer_flags=$(as_nobody -XX:+PrintFlagsFinal --version 2>&1)
+viewer=$(value TieredStopAtLevel <<<"$viewer_flags")
 step "compilers: predict stops at tier $batch; the rest at tier $viewer on $(nproc) cores"
 [ "$batch" = 1 ] || fail "predict should run with the client compiler only"
 if [ "$(nproc)" -le 2 ]; then [ "$viewer" = 1 ] || fail "on two cores the viewer should run with the client compiler only"
 else [ "$viewer" = 4 ] || fail "on more than two cores the viewer should keep the server compiler"; fi
-flag() { as_nobody -XX:+PrintFlagsFinal --version 2>&1 | awk -v f="$1" '$2 == f { print $4 }'; }
-huge=$(flag UseTransparentHugePages)
+huge=$(value UseTransparentHugePages <<<"$viewer_flags")
 thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo "not there")
 step "heap pages: transparent huge pages $huge (the kernel's setting: $thp)"
 case "$thp" in
