@@ -128,16 +128,13 @@ final class ExplainBatch {
                     }
                 } catch (BundleException e) {
                     if (!(e instanceof ImageFailedException)) throw e;
-                    drain(writing, rows);
-                    rows.add(failedRow(file, start, e));
+                    addFailed(writing, rows, failedRow(file, start, e));
                     continue;
                 } catch (ExecutionException e) {
-                    drain(writing, rows);
-                    rows.add(failedRow(file, start, e.getCause() instanceof Exception c ? c : e));
+                    addFailed(writing, rows, failedRow(file, start, e.getCause() instanceof Exception c ? c : e));
                     continue;
                 } catch (Exception e) {
-                    drain(writing, rows);
-                    rows.add(failedRow(file, start, e));
+                    addFailed(writing, rows, failedRow(file, start, e));
                     continue;
                 }
                 drain(writing, rows, 1);
@@ -203,6 +200,15 @@ final class ExplainBatch {
 
     private void drain(Deque<Future<List<String>>> writing, List<String> rows) throws InterruptedException {
         drain(writing, rows, 0);
+    }
+
+    /**
+     * A failed image's row, made (and timed) before it waits for the overlays still being written
+     * ahead of it, so that its milliseconds are its own.
+     */
+    private void addFailed(Deque<Future<List<String>>> writing, List<String> rows, String failedRow) throws InterruptedException {
+        drain(writing, rows);
+        rows.add(failedRow);
     }
 
     /** Overlays (and maps) of one explained image; its rows. Never throws: a failure is the image's row. */
