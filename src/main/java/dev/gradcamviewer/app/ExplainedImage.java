@@ -93,6 +93,12 @@ public final class ExplainedImage implements AutoCloseable {
         });
     }
 
+    /** The placed map in the decoded image's pixels, row by row (what {@link #placed} holds whole). */
+    public HeatmapPlacer.Rows placedRows(String layer, CamMethod method, Placement placement) {
+        CamMap m = cam(layer, method);
+        return HeatmapPlacer.rows(m.values(), m.height(), m.width(), geometry(layer, placement), input.crop(), placement);
+    }
+
     /**
      * The placed map in the pixels of the file itself, row by row: for an image read at 1/s of its
      * size the crop scales by s, so that the overlay can be written at the file's full resolution.

@@ -15,7 +15,7 @@ import dev.gradcamviewer.imaging.DecodedImage;
 import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.ImageDecoder;
 import dev.gradcamviewer.imaging.Npy;
-import dev.gradcamviewer.imaging.OverlayComposer;
+import dev.gradcamviewer.imaging.OverlayRows;
 import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.imaging.Preprocessed;
 import dev.gradcamviewer.imaging.PngEncoder;
@@ -253,7 +253,7 @@ final class ExplainBatch {
                         AtomicFile.write(target, o -> BandedOverlay.writePng(file, ex.image().sourceWidth(), ex.image().sourceHeight(),
                                 rowsOfHeat, s.colours(), s.alpha(), o));
                     } else {
-                        var overlay = OverlayComposer.compose(ex.image(), ex.placed(layer, s.cam(), s.placement()), s.colours(), s.alpha());
+                        var overlay = new OverlayRows(ex.image(), ex.placedRows(layer, s.cam(), s.placement()), s.colours(), s.alpha());
                         AtomicFile.write(target, o -> PngEncoder.write(overlay, o));
                     }
                     if (s.raw()) {

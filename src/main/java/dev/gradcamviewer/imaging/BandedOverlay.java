@@ -33,7 +33,7 @@ public final class BandedOverlay implements PngEncoder.Rows {
         this.height = height;
         this.heat = heat;
         this.colours = colours;
-        this.alpha = (int) Math.round(Math.max(0, Math.min(1, alpha)) * 256);
+        this.alpha = OverlayRows.opacity(alpha);
         this.bandRows = (int) Math.max(1, Math.min(height, bandPixels / width));
     }
 
@@ -65,12 +65,7 @@ public final class BandedOverlay implements PngEncoder.Rows {
         }
         int[] pixels = OverlayComposer.displayPixels(ImageDecoder.fromBuffered(img));
         float[] values = new float[heat.width()];
-        for (int y = Math.max(start, heat.y()); y < Math.min(start + rows, heat.y() + heat.height()); y++) {
-            heat.row(y - heat.y(), values);
-            int x0 = Math.max(0, heat.x());
-            int n = Math.min(width, heat.x() + heat.width()) - x0;
-            if (n > 0) colours.blendRow(values, x0 - heat.x(), pixels, (y - start) * width + x0, n, alpha);
-        }
+        for (int y = start; y < start + rows; y++) OverlayRows.blendHeat(heat, y, values, colours, alpha, pixels, (y - start) * width, width);
         band = pixels;
         bandStart = start;
     }

@@ -29,23 +29,33 @@ public final class OverlayComposer {
     // each time a batch went from a gray image to a colour one
     private static int[] grayPixels(float[] gray) {
         int[] out = new int[gray.length];
-        for (int i = 0; i < out.length; i++) {
-            int v = EightBit.of(gray[i]);
-            out[i] = (v << 16) | (v << 8) | v;
-        }
+        grayRow(gray, 0, out, out.length);
         return out;
     }
 
     private static int[] rgbPixels(float[] r, float[] g, float[] b) {
         int[] out = new int[r.length];
-        for (int i = 0; i < out.length; i++) out[i] = (EightBit.of(r[i]) << 16) | (EightBit.of(g[i]) << 8) | EightBit.of(b[i]);
+        rgbRow(r, g, b, 0, out, out.length);
         return out;
+    }
+
+    /** {@code n} gray values from {@code from} as 0xRRGGBB pixels into {@code out}. */
+    static void grayRow(float[] gray, int from, int[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            int v = EightBit.of(gray[from + i]);
+            out[i] = (v << 16) | (v << 8) | v;
+        }
+    }
+
+    /** {@code n} colour values from {@code from} as 0xRRGGBB pixels into {@code out}. */
+    static void rgbRow(float[] r, float[] g, float[] b, int from, int[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = (EightBit.of(r[from + i]) << 16) | (EightBit.of(g[from + i]) << 8) | EightBit.of(b[from + i]);
     }
 
     public static BufferedImage compose(DecodedImage img, PlacedMap map, HeatColorizer colours, double alpha) {
         int w = img.width();
         int[] pixels = displayPixels(img);
-        int a = (int) Math.round(Math.max(0, Math.min(1, alpha)) * 256);
+        int a = OverlayRows.opacity(alpha);
         int x0 = Math.max(0, map.x());
         int n = Math.min(w, map.x() + map.width()) - x0;
         for (int y = Math.max(0, map.y()); y < Math.min(img.height(), map.y() + map.height()) && n > 0; y++) {
