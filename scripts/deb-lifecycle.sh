@@ -60,9 +60,11 @@ case "$thp" in
   *"[always]"* | *"[madvise]"*) [ "$huge" = true ] || fail "the heap should take transparent huge pages where the kernel gives them" ;;
   *) [ "$huge" = false ] || fail "transparent huge pages asked for where the kernel has them off" ;;
 esac
-as_nobody "" selftest || fail "self-test as an unprivileged user"
+as_nobody "-Xlog:library=info:file=$home/libraries.log" selftest || fail "self-test as an unprivileged user"
 [ ! -e "$home/.djl.ai" ] || fail "libtorch was unpacked into the user's home (the package's own copy should be used)"
-step "libtorch: the package's own (/opt/gradcam-viewer/lib/app/libtorch), nothing unpacked into the home"
+grep -q "Loaded library /opt/gradcam-viewer/lib/app/jna/libjnidispatch.so" "$home/libraries.log" \
+  || fail "JNA did not load its library from the package (/opt/gradcam-viewer/lib/app/jna)"
+step "libtorch and JNA: the package's own (/opt/gradcam-viewer/lib/app/libtorch, .../jna), nothing unpacked into the home"
 rm -rf "$home"
 
 step "apt-get install --reinstall"

@@ -22,6 +22,7 @@ pkg=$work/pkg
 mkdir -p "$pkg/opt" "$pkg/DEBIAN" "$pkg/usr/bin"
 cp -a "$image" "$pkg/opt/gradcam-viewer"
 bash "$here/libtorch-unpacked.sh" "$pkg"
+bash "$here/jna-unpacked.sh" "$pkg"
 bash "$here/cds-archive.sh" "$pkg"
 bash "$here/command-script.sh" "$pkg"
 install -D -m 644 "$here/gradcam-viewer.desktop" "$pkg/usr/share/applications/gradcam-viewer.desktop"
