@@ -75,7 +75,9 @@ class SmoothingViewerTest extends ViewerTestBase {
         int before = window.comparisonCountProperty().get();
         robot.interact(window::showComparison);
         robot.interact(() -> window.comparison().setMode(ComparisonView.METHODS));
-        waitUntil(() -> window.comparisonCountProperty().get() > before && !window.comparison().tiles().isEmpty(), "the methods grid");
+        // the layers grid may be drawn first (showComparison), then the methods grid: wait for the latter
+        waitUntil(() -> window.comparisonCountProperty().get() > before
+                && window.comparison().tiles().stream().anyMatch(t -> t.methodId().equals("random")), "the methods grid");
         List<String> ids = window.comparison().tiles().stream().map(ComparisonView.TileSpec::methodId).toList();
         assertEquals(List.of("gradcam-eigensmooth", "gradcampp-eigensmooth", "xgradcam-eigensmooth", "layercam-eigensmooth",
                 "hirescam-eigensmooth", "gradcamelementwise", "eigencam", "eigengradcam", "random"), ids.subList(0, 9));
