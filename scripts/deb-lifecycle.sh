@@ -60,6 +60,14 @@ case "$thp" in
   *"[always]"* | *"[madvise]"*) [ "$huge" = true ] || fail "the heap should take transparent huge pages where the kernel gives them" ;;
   *) [ "$huge" = false ] || fail "transparent huge pages asked for where the kernel has them off" ;;
 esac
+tunables=$(sh -x /usr/bin/gradcam-viewer --version 2>&1 | sed -n 's/^+ export GLIBC_TUNABLES=//p')
+step "malloc pages: GLIBC_TUNABLES=${tunables:-(not set)}"
+case "$thp" in
+  *"[always]"* | *"[madvise]"*) [ "$tunables" = glibc.malloc.hugetlb=1 ] || fail "glibc's malloc should be asked for huge pages where the kernel gives them" ;;
+  *) [ -z "$tunables" ] || fail "glibc's malloc asked for huge pages where the kernel has them off" ;;
+esac
+kept=$(GLIBC_TUNABLES=glibc.malloc.arena_max=4 sh -x /usr/bin/gradcam-viewer --version 2>&1 | sed -n 's/^+ export GLIBC_TUNABLES=//p')
+case "$thp" in *"[always]"* | *"[madvise]"*) [ "$kept" = glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1 ] || fail "a GLIBC_TUNABLES of the user's own was not kept: $kept" ;; esac
 as_nobody "-Xlog:library=info:file=$home/libraries.log" selftest || fail "self-test as an unprivileged user"
 [ ! -e "$home/.djl.ai" ] || fail "libtorch was unpacked into the user's home (the package's own copy should be used)"
 grep -q "Loaded library /opt/gradcam-viewer/lib/app/jna/libjnidispatch.so" "$home/libraries.log" \
