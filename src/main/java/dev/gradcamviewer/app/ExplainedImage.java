@@ -87,10 +87,7 @@ public final class ExplainedImage implements AutoCloseable {
     }
 
     public PlacedMap placed(String layer, CamMethod method, Placement placement) {
-        return placed.computeIfAbsent(layer + "|" + method.id() + "|" + placement.id(), k -> {
-            CamMap m = cam(layer, method);
-            return HeatmapPlacer.place(m.values(), m.height(), m.width(), geometry(layer, placement), input.crop(), placement);
-        });
+        return placed.computeIfAbsent(layer + "|" + method.id() + "|" + placement.id(), k -> HeatmapPlacer.place(placedRows(layer, method, placement)));
     }
 
     /** The placed map in the decoded image's pixels, row by row (what {@link #placed} holds whole). */

@@ -211,7 +211,6 @@ final class ExplainBatch {
         rows.add(failedRow);
     }
 
-    /** Overlays (and maps) of one explained image; its rows. Never throws: a failure is the image's row. */
     /** The faithfulness scores of maps already made, by file and layer, until their rows are written. */
     private final Map<String, FaithfulnessRunner.Result[]> metrics = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -226,6 +225,7 @@ final class ExplainBatch {
                 r[0].invertedConfidenceChange(), r[1].deletion(), r[1].insertion());
     }
 
+    /** Overlays (and maps) of one explained image; its rows. Never throws: a failure is the image's row. */
     private List<String> write(Path file, ExplainedImage ex, long start) {
         List<String> rows = new ArrayList<>();
         try (ex) {

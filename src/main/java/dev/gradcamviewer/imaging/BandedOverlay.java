@@ -33,7 +33,7 @@ public final class BandedOverlay implements PngEncoder.Rows {
         this.height = height;
         this.heat = heat;
         this.colours = colours;
-        this.alpha = OverlayRows.opacity(alpha);
+        this.alpha = OverlayComposer.opacity(alpha);
         this.bandRows = (int) Math.max(1, Math.min(height, bandPixels / width));
     }
 

@@ -14,7 +14,11 @@ public final class HeatmapPlacer {
     private HeatmapPlacer() { }
 
     public static PlacedMap place(float[] cells, int rows, int cols, CellGeometry geometry, CropRegion crop, Placement placement) {
-        Rows r = rows(cells, rows, cols, geometry, crop, placement);
+        return place(rows(cells, rows, cols, geometry, crop, placement));
+    }
+
+    /** The placed map whole, from its rows. */
+    public static PlacedMap place(Rows r) {
         float[] values = new float[r.width() * r.height()];
         float[] row = new float[r.width()];
         for (int y = 0; y < r.height(); y++) {

@@ -55,7 +55,7 @@ public final class OverlayComposer {
     public static BufferedImage compose(DecodedImage img, PlacedMap map, HeatColorizer colours, double alpha) {
         int w = img.width();
         int[] pixels = displayPixels(img);
-        int a = OverlayRows.opacity(alpha);
+        int a = opacity(alpha);
         int x0 = Math.max(0, map.x());
         int n = Math.min(w, map.x() + map.width()) - x0;
         for (int y = Math.max(0, map.y()); y < Math.min(img.height(), map.y() + map.height()) && n > 0; y++) {
@@ -73,6 +73,11 @@ public final class OverlayComposer {
         java.awt.image.WritableRaster raster = java.awt.image.Raster.createPackedRaster(
                 new java.awt.image.DataBufferInt(pixels, w * h), w, h, w, new int[] {0xff0000, 0xff00, 0xff}, null);
         return new BufferedImage(cm, raster, false, null);
+    }
+
+    /** Alpha 0..1 as the 0..256 weight {@link #blend} takes. */
+    static int opacity(double alpha) {
+        return (int) Math.round(Math.max(0, Math.min(1, alpha)) * 256);
     }
 
     /** Per channel: (base * (256 - a) + top * a) / 256, with a in 0..256. */

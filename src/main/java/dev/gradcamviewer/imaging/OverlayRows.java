@@ -18,13 +18,8 @@ public final class OverlayRows implements PngEncoder.Rows {
         this.image = image;
         this.heat = heat;
         this.colours = colours;
-        this.alpha = opacity(alpha);
+        this.alpha = OverlayComposer.opacity(alpha);
         this.values = new float[heat.width()];
-    }
-
-    /** Alpha 0..1 as the 0..256 weight of the blend. */
-    static int opacity(double alpha) {
-        return (int) Math.round(Math.max(0, Math.min(1, alpha)) * 256);
     }
 
     @Override public int width() { return image.width(); }
