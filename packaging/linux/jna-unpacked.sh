@@ -10,6 +10,7 @@
 # CAM. Here the library is a file of the package (-Djna.boot.library.path) and the folders are the
 # platform's standard ones (-Djna.platform.library.path). The program loads libtorch by path; the
 # only search by name is DJL's for CUDA's runtime, which a CPU build of libtorch does not use.
+# unpacked-check.sh checks that the app-image loads JNA's library from there.
 set -euo pipefail
 tree=$(readlink -f "$1")
 appdir=$tree/opt/gradcam-viewer/lib/app
@@ -27,12 +28,4 @@ chmod 644 "$dest/libjnidispatch.so"
 multiarch=$machine-linux-gnu
 echo "java-options=-Djna.boot.library.path=\$APPDIR/jna" >>"$cfg"
 echo "java-options=-Djna.platform.library.path=/usr/lib/$multiarch:/lib/$multiarch:/usr/lib64:/lib64:/usr/lib:/lib" >>"$cfg"
-# the app-image as it stands must start the engine with JNA's library from there
-home=$(mktemp -d)
-trap 'rm -rf "$home"' EXIT
-HOME=$home JAVA_TOOL_OPTIONS="-Duser.home=$home -Xlog:library=info:file=$home/libraries.log" \
-  "$tree/opt/gradcam-viewer/bin/gradcam-viewer" check-engine >"$home/check.log" 2>&1 \
-  || { echo "jna-unpacked: check-engine failed:" >&2; tail -20 "$home/check.log" >&2; exit 1; }
-grep -q "Loaded library $tree/opt/gradcam-viewer/lib/app/jna/libjnidispatch.so" "$home/libraries.log" \
-  || { echo "jna-unpacked: JNA did not load its library from lib/app/jna:" >&2; grep -i jna "$home/libraries.log" >&2; exit 1; }
 echo "jna-unpacked: libjnidispatch.so in lib/app/jna; system libraries in the platform's folders, without ldconfig"

@@ -6,7 +6,7 @@
 # time each user starts the app: 1.4 s of every first start, and 450 MB in every reader's home on a
 # shared workstation. Here the libraries (and DJL's JNI library, under the name DJL looks for beside
 # them) are files of the package, DJL is told where (-DPYTORCH_LIBRARY_PATH), and the native jar
-# leaves the class path.
+# leaves the class path. unpacked-check.sh checks that the app-image starts libtorch from there.
 set -euo pipefail
 tree=$(readlink -f "$1")
 appdir=$tree/opt/gradcam-viewer/lib/app
@@ -27,10 +27,4 @@ chmod 644 "$dest"/*
 rm "$native"
 sed -i "\|^app.classpath=\$APPDIR/lib/$(basename "$native")\$|d" "$cfg"
 echo "java-options=-DPYTORCH_LIBRARY_PATH=\$APPDIR/libtorch" >>"$cfg"
-# the app-image as it stands must start libtorch from there, leaving the home alone
-home=$(mktemp -d)
-trap 'rm -rf "$home"' EXIT
-HOME=$home JAVA_TOOL_OPTIONS="-Duser.home=$home" "$tree/opt/gradcam-viewer/bin/gradcam-viewer" check-engine >"$home/check.log" 2>&1 \
-  || { echo "libtorch-unpacked: check-engine failed:" >&2; tail -20 "$home/check.log" >&2; exit 1; }
-[ ! -e "$home/.djl.ai" ] || { echo "libtorch-unpacked: libtorch was still unpacked into the home" >&2; exit 1; }
 echo "libtorch-unpacked: $(du -sh "$dest" | cut -f1) in lib/app/libtorch ($(ls "$dest" | wc -l) libraries); the native jar left the class path"
