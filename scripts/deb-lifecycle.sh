@@ -46,11 +46,17 @@ fi
 # the command's choice of compilers (see packaging/linux/command-script.sh)
 # FLAG < PrintFlagsFinal's output: that flag's value
 value() { awk -v f="$1" '$2 == f { print $4 }'; }
-batch=$(as_nobody -XX:+PrintFlagsFinal predict --help 2>&1 | value TieredStopAtLevel)
+batch_flags=$(as_nobody -XX:+PrintFlagsFinal predict --help 2>&1)
+batch=$(value TieredStopAtLevel <<<"$batch_flags")
 viewer_flags=$(as_nobody -XX:+PrintFlagsFinal --version 2>&1)
 viewer=$(value TieredStopAtLevel <<<"$viewer_flags")
 step "compilers: predict stops at tier $batch; the rest at tier $viewer on $(nproc) cores"
 [ "$batch" = 1 ] || fail "predict should run with the client compiler only"
+step "collectors: predict UseParallelGC $(value UseParallelGC <<<"$batch_flags"), the viewer UseG1GC $(value UseG1GC <<<"$viewer_flags")"
+[ "$(value UseParallelGC <<<"$batch_flags")" = true ] || fail "predict should run with the parallel collector"
+[ "$(value UseG1GC <<<"$viewer_flags")" = true ] || fail "the viewer should keep G1"
+[ "$(as_nobody "-XX:+UseSerialGC -XX:+PrintFlagsFinal" predict --help 2>&1 | value UseSerialGC)" = true ] \
+  || fail "a collector named in JAVA_TOOL_OPTIONS should win over the command's"
 if [ "$(nproc)" -le 2 ]; then [ "$viewer" = 1 ] || fail "on two cores the viewer should run with the client compiler only"
 else [ "$viewer" = 4 ] || fail "on more than two cores the viewer should keep the server compiler"; fi
 huge=$(value UseTransparentHugePages <<<"$viewer_flags")
