@@ -47,7 +47,7 @@ final class ExplainBatch {
 
     /** What explain writes for every image. */
     record Settings(Path out, Map<Path, Path> names, List<String> layers, CamMethod cam, Placement placement, HeatColorizer colours,
-                    double alpha, boolean raw, int target, Score score, List<String> labels, boolean metrics) {
+                    double alpha, PngEncoder.Compression compression, boolean raw, int target, Score score, List<String> labels, boolean metrics) {
         /** summary.csv's columns. */
         static String header(boolean metrics) {
             return "file,output,predicted,probability,target,layer,method,milliseconds,status"
@@ -251,10 +251,10 @@ final class ExplainBatch {
                         // read at a fraction of its size: the overlay is still made at the file's own, a band at a time
                         var rowsOfHeat = ex.sourceRows(layer, s.cam(), s.placement());
                         AtomicFile.write(target, o -> BandedOverlay.writePng(file, ex.image().sourceWidth(), ex.image().sourceHeight(),
-                                rowsOfHeat, s.colours(), s.alpha(), o));
+                                rowsOfHeat, s.colours(), s.alpha(), o, s.compression()));
                     } else {
                         var overlay = new OverlayRows(ex.image(), ex.placedRows(layer, s.cam(), s.placement()), s.colours(), s.alpha());
-                        AtomicFile.write(target, o -> PngEncoder.write(overlay, o));
+                        AtomicFile.write(target, o -> PngEncoder.write(overlay, o, s.compression()));
                     }
                     if (s.raw()) {
                         Path npy = target.resolveSibling(target.getFileName().toString().replaceFirst("\\.png$", ".npy"));

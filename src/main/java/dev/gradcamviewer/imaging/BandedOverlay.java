@@ -39,13 +39,13 @@ public final class BandedOverlay implements PngEncoder.Rows {
 
     /** Writes the overlay of {@code source} (width x height, as stored) with {@code heat} placed in the file's pixels. */
     public static void writePng(Path source, int width, int height, HeatmapPlacer.Rows heat, HeatColorizer colours, double alpha,
-                                OutputStream out) throws IOException {
-        writePng(source, width, height, heat, colours, alpha, out, BAND_PIXELS);
+                                OutputStream out, PngEncoder.Compression compression) throws IOException {
+        writePng(source, width, height, heat, colours, alpha, out, compression, BAND_PIXELS);
     }
 
     static void writePng(Path source, int width, int height, HeatmapPlacer.Rows heat, HeatColorizer colours, double alpha,
-                         OutputStream out, long bandPixels) throws IOException {
-        PngEncoder.write(new BandedOverlay(source, width, height, heat, colours, alpha, bandPixels), out);
+                         OutputStream out, PngEncoder.Compression compression, long bandPixels) throws IOException {
+        PngEncoder.write(new BandedOverlay(source, width, height, heat, colours, alpha, bandPixels), out, compression);
     }
 
     private void load(int row) {

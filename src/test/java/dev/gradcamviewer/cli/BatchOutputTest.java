@@ -67,6 +67,28 @@ class BatchOutputTest extends CapturedConsole {
         assertTrue(Files.exists(out.resolve("1-good.resnet_blocks.4.gradcam.png")));
     }
 
+    /** --png chooses between speed and size only: the same pixels either way; an unknown choice is refused before anything is written. */
+    @Test
+    void pngSmallAndFastHoldTheSamePixels(@TempDir Path dir) throws Exception {
+        Path image = Fixtures.sample("phantom-03-pneumonia-portrait.png");
+        Path fast = dir.resolve("fast");
+        Path small = dir.resolve("small");
+        assertEquals(0, GradcamCommand.execute("explain", "--out", fast.toString(), image.toString()), err());
+        assertEquals(0, GradcamCommand.execute("explain", "--png", "small", "--out", small.toString(), image.toString()), err());
+        String name = "phantom-03-pneumonia-portrait.resnet_blocks.4.gradcam.png";
+        var a = javax.imageio.ImageIO.read(fast.resolve(name).toFile());
+        var b = javax.imageio.ImageIO.read(small.resolve(name).toFile());
+        int w = a.getWidth();
+        int h = a.getHeight();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.getRGB(0, 0, w, h, null, 0, w), b.getRGB(0, 0, w, h, null, 0, w));
+        assertTrue(Files.size(small.resolve(name)) < Files.size(fast.resolve(name)),
+                Files.size(small.resolve(name)) + " bytes small against " + Files.size(fast.resolve(name)) + " fast");
+        Path refused = dir.resolve("refused");
+        assertEquals(2, GradcamCommand.execute("explain", "--png", "tiny", "--out", refused.toString(), image.toString()));
+        assertTrue(err().contains("unknown --png 'tiny' (fast or small)"), err());
+        assertFalse(Files.exists(refused.resolve(name)));
+    }
+
     @Test
     void aTapNameNeverWritesOutsideOut(@TempDir Path dir) throws Exception {
         Path o = dir.resolve("a/b/c/out");

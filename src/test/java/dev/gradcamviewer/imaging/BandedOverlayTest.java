@@ -34,7 +34,7 @@ class BandedOverlayTest {
                 Path out = dir.resolve("banded.png");
                 try (OutputStream o = Files.newOutputStream(out)) {
                     BandedOverlay.writePng(source, img.width(), img.height(), HeatmapPlacer.rows(cells, 8, 8, g, crop, placement),
-                            colours, 0.4, o, 97L * img.width());
+                            colours, 0.4, o, PngEncoder.Compression.FAST, 97L * img.width());
                 }
                 BufferedImage banded = ImageIO.read(out.toFile());
                 assertEquals(whole.getWidth(), banded.getWidth());

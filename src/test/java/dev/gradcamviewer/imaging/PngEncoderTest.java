@@ -11,12 +11,17 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the encoder writes, a standard PNG reader reads back pixel for pixel. */
 class PngEncoderTest {
     private static void roundTrip(BufferedImage img) throws Exception {
+        for (PngEncoder.Compression c : PngEncoder.Compression.values()) roundTrip(img, c);
+    }
+
+    private static int roundTrip(BufferedImage img, PngEncoder.Compression compression) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PngEncoder.write(img, out);
+        PngEncoder.write(img, out, compression);
         BufferedImage back = ImageIO.read(new ByteArrayInputStream(out.toByteArray()));
         assertEquals(img.getWidth(), back.getWidth());
         assertEquals(img.getHeight(), back.getHeight());
@@ -26,7 +31,8 @@ class PngEncoderTest {
         int[] b = back.getRGB(0, 0, w, h, null, 0, w);
         for (int i = 0; i < a.length; i++) a[i] &= 0xffffff;
         for (int i = 0; i < b.length; i++) b[i] &= 0xffffff;
-        assertArrayEquals(a, b);
+        assertArrayEquals(a, b, compression.name());
+        return out.size();
     }
 
     @Test
@@ -44,7 +50,13 @@ class PngEncoderTest {
         float[] cells = new float[64];
         for (int i = 0; i < cells.length; i++) cells[i] = rnd.nextFloat();
         double s = sample.width() / 256.0;
-        roundTrip(OverlayComposer.compose(sample, HeatmapPlacer.place(cells, 8, 8, new CellGeometry(15.5, 15.5, 32, 32),
-                new CropRegion(0, 0, sample.height(), sample.width(), s, s), Placement.RECEPTIVE_FIELD), new HeatColorizer(Colormap.of("jet"), 2), 0.4));
+        BufferedImage overlay = OverlayComposer.compose(sample, HeatmapPlacer.place(cells, 8, 8, new CellGeometry(15.5, 15.5, 32, 32),
+                new CropRegion(0, 0, sample.height(), sample.width(), s, s), Placement.RECEPTIVE_FIELD), new HeatColorizer(Colormap.of("jet"), 2), 0.4);
+        int fast = roundTrip(overlay, PngEncoder.Compression.FAST);
+        int small = roundTrip(overlay, PngEncoder.Compression.SMALL);
+        // the two really differ: string matching makes an overlay smaller; Huffman coding alone still compresses
+        int raw = 3 * overlay.getWidth() * overlay.getHeight();
+        assertTrue(small < fast, "small " + small + " bytes, fast " + fast);
+        assertTrue(fast < 0.8 * raw, "fast " + fast + " bytes of " + raw);
     }
 }
