@@ -66,14 +66,22 @@ case "$thp" in
   *"[always]"* | *"[madvise]"*) [ "$huge" = true ] || fail "the heap should take transparent huge pages where the kernel gives them" ;;
   *) [ "$huge" = false ] || fail "transparent huge pages asked for where the kernel has them off" ;;
 esac
-tunables=$(sh -x /usr/bin/gradcam-viewer --version 2>&1 | sed -n 's/^+ export GLIBC_TUNABLES=//p')
-step "malloc pages: GLIBC_TUNABLES=${tunables:-(not set)}"
+# ARGS...: the GLIBC_TUNABLES the installed command exports for them (read from sh -x)
+tunables() { sh -x /usr/bin/gradcam-viewer "$@" 2>&1 >/dev/null | sed -n 's/^+ export GLIBC_TUNABLES=//p'; }
+viewer_tunables=$(tunables --version)
+batch_tunables=$(tunables predict --help)
+step "malloc: the viewer GLIBC_TUNABLES=${viewer_tunables:-(not set)}; predict ${batch_tunables:-(not set)}"
+thresholds=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456
 case "$thp" in
-  *"[always]"* | *"[madvise]"*) [ "$tunables" = glibc.malloc.hugetlb=1 ] || fail "glibc's malloc should be asked for huge pages where the kernel gives them" ;;
-  *) [ -z "$tunables" ] || fail "glibc's malloc asked for huge pages where the kernel has them off" ;;
+  *"[always]"* | *"[madvise]"*)
+    [ "$viewer_tunables" = glibc.malloc.hugetlb=1 ] || fail "glibc's malloc should be asked for huge pages where the kernel gives them"
+    [ "$batch_tunables" = "$thresholds:glibc.malloc.hugetlb=1" ] || fail "predict should keep freed memory and ask for huge pages" ;;
+  *)
+    [ -z "$viewer_tunables" ] || fail "glibc's malloc asked for huge pages where the kernel has them off"
+    [ "$batch_tunables" = "$thresholds" ] || fail "predict should keep freed memory (and not ask for huge pages)" ;;
 esac
-kept=$(GLIBC_TUNABLES=glibc.malloc.arena_max=4 sh -x /usr/bin/gradcam-viewer --version 2>&1 | sed -n 's/^+ export GLIBC_TUNABLES=//p')
-case "$thp" in *"[always]"* | *"[madvise]"*) [ "$kept" = glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1 ] || fail "a GLIBC_TUNABLES of the user's own was not kept: $kept" ;; esac
+kept=$(GLIBC_TUNABLES=glibc.malloc.trim_threshold=0 tunables predict --help)
+[ "$kept" = "${batch_tunables}:glibc.malloc.trim_threshold=0" ] || fail "a GLIBC_TUNABLES of the user's own should come last (and win): $kept"
 as_nobody "-Xlog:library=info:file=$home/libraries.log" selftest || fail "self-test as an unprivileged user"
 [ ! -e "$home/.djl.ai" ] || fail "libtorch was unpacked into the user's home (the package's own copy should be used)"
 grep -q "Loaded library /opt/gradcam-viewer/lib/app/jna/libjnidispatch.so" "$home/libraries.log" \
