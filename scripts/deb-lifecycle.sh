@@ -52,8 +52,13 @@ viewer_flags=$(as_nobody -XX:+PrintFlagsFinal --version 2>&1)
 viewer=$(value TieredStopAtLevel <<<"$viewer_flags")
 step "compilers: predict stops at tier $batch; the rest at tier $viewer on $(nproc) cores"
 [ "$batch" = 1 ] || fail "predict should run with the client compiler only"
-step "collectors: predict UseParallelGC $(value UseParallelGC <<<"$batch_flags"), the viewer UseG1GC $(value UseG1GC <<<"$viewer_flags")"
-[ "$(value UseParallelGC <<<"$batch_flags")" = true ] || fail "predict should run with the parallel collector"
+step "collectors: predict UseParallelGC $(value UseParallelGC <<<"$batch_flags") NewSize $(value NewSize <<<"$batch_flags"), the viewer UseG1GC $(value UseG1GC <<<"$viewer_flags")"
+if [ "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)" -ge 8000000 ]; then
+  [ "$(value UseParallelGC <<<"$batch_flags")" = true ] && [ "$(value NewSize <<<"$batch_flags")" = 536870912 ] \
+    || fail "predict should run with the parallel collector and a 512 MB young generation on 8 GB or more"
+else
+  [ "$(value UseG1GC <<<"$batch_flags")" = true ] || fail "predict should keep G1 on less than 8 GB"
+fi
 [ "$(value UseG1GC <<<"$viewer_flags")" = true ] || fail "the viewer should keep G1"
 [ "$(as_nobody "-XX:+UseSerialGC -XX:+PrintFlagsFinal" predict --help 2>&1 | value UseSerialGC)" = true ] \
   || fail "a collector named in JAVA_TOOL_OPTIONS should win over the command's"

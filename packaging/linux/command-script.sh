@@ -21,8 +21,14 @@
 # zeroes: three quarters of the batch's page zeroing came from there (perf). The parallel collector
 # allocates them in its young generation, whose memory is reused after each collection. 30 images,
 # six interleaved rounds: 3.65 s against 4.13 s (medians), 5.54 s against 6.28 s of CPU, 23,000
-# against 59,000 page faults. A collector the user names in JAVA_TOOL_OPTIONS (or JDK_JAVA_OPTIONS,
-# _JAVA_OPTIONS) is left to win: the JVM refuses to start with two.
+# against 59,000 page faults. Its young generation is fixed at 512 MB (-Xmn512m): with the default
+# (a third of a 378 MB start) the 160 MB arrays of a 40-megapixel band of a huge scan (BandedOverlay)
+# went straight to the old generation, which the parallel collector grows rather than collects: a
+# 20000x15000 PNG peaked at 2.9 GB and took 24.1 s; with 512 MB they die young, 1.5 GB and 20.9 s
+# (G1: 1.0 GB, 21.3 s); 30 images 3.17 s against 3.29 s (G1 3.63 s). So only where the machine has
+# 8 GB or more (the default heap, a quarter of it, then holds that young generation three times
+# over); elsewhere G1 stays. A collector or young generation the user names in JAVA_TOOL_OPTIONS (or
+# JDK_JAVA_OPTIONS, _JAVA_OPTIONS) is left to win: the JVM refuses to start with two collectors.
 #
 # The Java heap takes transparent huge pages where the kernel gives them on request (madvise or
 # always): a batch allocates each image's planes and overlays anew, and about a seventh of its CPU
@@ -66,11 +72,13 @@ mkdir -p "$(dirname "$out")"
   echo 'gc='
   echo 'malloc='
   echo 'case "$1" in'
-  echo '  explain | predict) gc=-XX:+UseParallelGC; malloc=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456 ;;'
+  echo '  explain | predict)'
+  echo '    [ "$(awk '"'"'/^MemTotal:/ { print $2 }'"'"' /proc/meminfo 2>/dev/null || echo 0)" -lt 8000000 ] || gc="-XX:+UseParallelGC -Xmn512m"'
+  echo '    malloc=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456 ;;'
   echo '  *) [ "$(nproc 2>/dev/null || echo 4)" -le 2 ] || jit= ;;'
   echo 'esac'
-  echo '# a collector of the user'"'"'s own choosing wins (two would stop the JVM)'
-  echo 'case "${JAVA_TOOL_OPTIONS-} ${JDK_JAVA_OPTIONS-} ${_JAVA_OPTIONS-}" in *-XX:+Use*GC*) gc= ;; esac'
+  echo '# a collector or young generation of the user'"'"'s own choosing wins (two collectors would stop the JVM)'
+  echo 'case "${JAVA_TOOL_OPTIONS-} ${JDK_JAVA_OPTIONS-} ${_JAVA_OPTIONS-}" in *-XX:+Use*GC* | *-Xmn* | *NewSize*) gc= ;; esac'
   echo 'pages=-XX:+UseTransparentHugePages'
   echo 'case "$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)" in'
   echo '  *"[always]"* | *"[madvise]"*) malloc="${malloc:+$malloc:}glibc.malloc.hugetlb=1" ;;'
