@@ -4,11 +4,13 @@ import dev.gradcamviewer.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,11 +78,11 @@ class BatchOutputTest extends CapturedConsole {
         assertEquals(0, GradcamCommand.execute("explain", "--out", fast.toString(), image.toString()), err());
         assertEquals(0, GradcamCommand.execute("explain", "--png", "small", "--out", small.toString(), image.toString()), err());
         String name = "phantom-03-pneumonia-portrait.resnet_blocks.4.gradcam.png";
-        var a = javax.imageio.ImageIO.read(fast.resolve(name).toFile());
-        var b = javax.imageio.ImageIO.read(small.resolve(name).toFile());
+        var a = ImageIO.read(fast.resolve(name).toFile());
+        var b = ImageIO.read(small.resolve(name).toFile());
         int w = a.getWidth();
         int h = a.getHeight();
-        org.junit.jupiter.api.Assertions.assertArrayEquals(a.getRGB(0, 0, w, h, null, 0, w), b.getRGB(0, 0, w, h, null, 0, w));
+        assertArrayEquals(a.getRGB(0, 0, w, h, null, 0, w), b.getRGB(0, 0, w, h, null, 0, w));
         assertTrue(Files.size(small.resolve(name)) < Files.size(fast.resolve(name)),
                 Files.size(small.resolve(name)) + " bytes small against " + Files.size(fast.resolve(name)) + " fast");
         Path refused = dir.resolve("refused");
