@@ -21,6 +21,8 @@ final class DicomDecoding {
             throw new ImageDecodeException(name + " cannot be read: " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
             throw new ImageDecodeException(name + " does not fit in the memory this program may use (raise it with -Xmx)", e);
+        } catch (StackOverflowError e) {
+            throw new ImageDecodeException(name + ": DICOM: its structure is nested too deeply to read (a damaged or hostile file)", e);
         }
         long pixels = (long) r.width() * r.height();
         if (pixels > ImageDecoder.MAX_PIXELS) {
@@ -39,8 +41,9 @@ final class DicomDecoding {
     static long pixelCount(Path file) {
         try {
             return DicomImageReader.pixelCount(file);
-        } catch (IOException | DicomException | RuntimeException e) {
-            return -1;
+        } catch (IOException | DicomException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return -1; // the decoder then says why
+
         }
     }
 }

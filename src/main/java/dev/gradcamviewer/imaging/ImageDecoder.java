@@ -56,14 +56,40 @@ public final class ImageDecoder {
      */
     public static DecodedImage decode(Path file) throws ImageDecodeException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        if (!Files.isRegularFile(file)) throw new ImageDecodeException("image not found: " + file);
+        requireReadableFile(file, name);
+        try {
+            return decodeRegular(file, name);
+        } catch (StackOverflowError e) {
+            throw new ImageDecodeException(name + " is nested too deeply to read (a damaged or hostile file)", e);
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodeException(name + " does not fit in the memory this program may use (raise it with -Xmx, or make the image smaller)", e);
+        }
+    }
+
+    /**
+     * A path that is no regular file (a FIFO, a device, a socket) is refused by its type before it
+     * is opened: opening a FIFO waits for a writer, for ever.
+     */
+    private static void requireReadableFile(Path file, String name) throws ImageDecodeException {
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new ImageDecodeException("image not found: " + file);
+        }
+        if (a.isDirectory()) throw new ImageDecodeException(name + " is a folder, not an image");
+        if (!a.isRegularFile()) throw new ImageDecodeException(name + " is not a regular file (" + FileKinds.of(file) + "): not read");
+        if (!Files.isReadable(file)) throw new ImageDecodeException(name + " cannot be read: permission denied");
+    }
+
+    private static DecodedImage decodeRegular(Path file, String name) throws ImageDecodeException {
         if (isDicom(file)) return DicomDecoding.decode(file, name);
         BufferedImage img;
         List<String> warnings = new ArrayList<>();
         int[] source = new int[3]; // step, width, height
         try {
             img = withReader(file, reader -> {
-                reader.addIIOReadWarningListener((src, warning) -> warnings.add(warningText(warning)));
+                reader.addIIOReadWarningListener((src, warning) -> warnings.add(DecoderWarnings.text(warning)));
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
                 long pixels = (long) w * h;
@@ -135,21 +161,13 @@ public final class ImageDecoder {
 
     /** Width x height from the file's header alone, or -1 when it cannot be read (the decoder then says why). */
     public static long pixelCount(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) return -1;
         if (isDicom(file)) return DicomDecoding.pixelCount(file);
         try {
             return withReader(file, reader -> (long) reader.getWidth(0) * reader.getHeight(0));
-        } catch (IOException | ImageDecodeException | RuntimeException e) {
+        } catch (IOException | ImageDecodeException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
             return -1;
         }
-    }
-
-    private static String warningText(String warning) {
-        String w = warning == null ? "" : warning.trim();
-        String lower = w.toLowerCase(Locale.ROOT);
-        if (lower.contains("premature end") || lower.contains("truncated") || lower.contains("end of file") || lower.contains("eof")) {
-            return "the file is truncated: part of the image is missing (" + w + ")";
-        }
-        return "decoder warning: " + w;
     }
 
     /**

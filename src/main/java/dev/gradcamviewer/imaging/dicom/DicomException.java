@@ -1,7 +1,7 @@
 package dev.gradcamviewer.imaging.dicom;
 
 /** A DICOM file that cannot be read, with a message meant for the user. */
-public final class DicomException extends Exception {
+public class DicomException extends Exception {
     public DicomException(String message) { super(message); }
 
     public DicomException(String message, Throwable cause) { super(message, cause); }

@@ -30,8 +30,12 @@ public final class DicomImageReader {
     public record Result(int width, int height, GrayLevels levels, float[][] colour, int bitsStored,
                          DicomInfo info, List<String> warnings) { }
 
-    /** True for a file that starts with the DICOM preamble, whatever its name. */
+    /** The largest file read: a Java array's limit. */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 64;
+
+    /** True for a regular file that starts with the DICOM preamble, whatever its name (a FIFO or device is never opened). */
     public static boolean hasPreamble(Path file) {
+        if (!Files.isRegularFile(file)) return false;
         try (InputStream in = Files.newInputStream(file)) {
             return DicomParser.hasPreamble(in.readNBytes(132));
         } catch (IOException | RuntimeException e) {
@@ -41,12 +45,20 @@ public final class DicomImageReader {
 
     /** Rows x columns from the file's attributes, without decoding its pixels. */
     public static long pixelCount(Path file) throws DicomException, IOException {
-        DicomDataset ds = DicomParser.parse(Files.readAllBytes(file)).dataset();
+        DicomDataset ds = DicomParser.parse(readAll(file)).dataset();
         return (long) required(ds, Tag.ROWS, "Rows") * required(ds, Tag.COLUMNS, "Columns");
     }
 
     public static Result read(Path file) throws DicomException, IOException {
-        return read(Files.readAllBytes(file));
+        return read(readAll(file));
+    }
+
+    private static byte[] readAll(Path file) throws DicomException, IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new DicomException(String.format(Locale.ROOT, "the file is %,d MB: DICOM files over 2 GB are not read", size >> 20));
+        }
+        return Files.readAllBytes(file);
     }
 
     public static Result read(byte[] bytes) throws DicomException {
@@ -57,23 +69,15 @@ public final class DicomImageReader {
                 "its transfer syntax " + uid + " is not one this viewer knows"));
         if (!syntax.pixelsReadable) throw new DicomException(syntax.describe() + " is not supported");
         if (parsed.pixels() == null) throw new DicomException("it holds no image (no pixel data: a report, a structured document or a DICOMDIR?)");
-        int rows = required(ds, Tag.ROWS, "Rows");
-        int columns = required(ds, Tag.COLUMNS, "Columns");
-        int samples = ds.integer(Tag.SAMPLES_PER_PIXEL).orElse(1);
-        int allocated = ds.integer(Tag.BITS_ALLOCATED).orElse(16);
-        int stored = ds.integer(Tag.BITS_STORED).orElse(allocated);
-        int high = ds.integer(Tag.HIGH_BIT).orElse(stored - 1);
-        boolean signed = ds.integer(Tag.PIXEL_REPRESENTATION).orElse(0) == 1;
-        String photometric = ds.string(Tag.PHOTOMETRIC) == null ? (samples == 1 ? "MONOCHROME2" : "RGB") : ds.string(Tag.PHOTOMETRIC).toUpperCase(Locale.ROOT);
+        PixelFormat format = PixelFormat.of(ds, dev.gradcamviewer.imaging.ImageDecoder.MAX_PIXELS);
         int frames = Math.max(1, ds.integer(Tag.NUMBER_OF_FRAMES).orElse(1));
-        if (photometric.equals("PALETTE COLOR")) throw new DicomException("PALETTE COLOR images are not supported");
-        if (stored < 1 || stored > allocated || rows < 1 || columns < 1) {
-            throw new DicomException("its image attributes do not agree (" + columns + "x" + rows + ", " + stored + " of " + allocated + " bits)");
-        }
-        PixelFormat format = new PixelFormat(rows, columns, samples, allocated, stored, high, signed,
-                ds.integer(Tag.PLANAR_CONFIGURATION).orElse(0), photometric);
-        int[][] planes = FrameDecoder.firstFrame(parsed.pixels(), format, syntax, frames);
+        int columns = format.columns();
+        int rows = format.rows();
+        int stored = format.bitsStored();
+        boolean signed = format.signed();
+        String photometric = format.photometric();
         List<String> warnings = new ArrayList<>();
+        int[][] planes = FrameDecoder.firstFrame(parsed.pixels(), format, syntax, frames, warnings);
         if (frames > 1) warnings.add("a multi-frame file (" + frames + " frames): the first frame is shown");
         DicomInfo info = DicomInfo.of(ds, syntax.describe(), photometric, stored, signed, frames);
         if (planes.length == 3) {
@@ -88,6 +92,7 @@ public final class DicomImageReader {
         float[] values = modality(ds, planes[0], signed);
         boolean inverted = photometric.equals("MONOCHROME1") || "INVERSE".equalsIgnoreCase(ds.string(Tag.PRESENTATION_LUT_SHAPE));
         GrayLevels levels = GrayLevels.of(values, List.of(new Voi.Range(0, 0, "")), inverted);
+        if (levels.min() == levels.max()) warnings.add("the image is blank: every pixel has the value " + plain(levels.min()));
         List<Voi> presets = presets(ds, signed, levels.min(), levels.max());
         return new Result(columns, rows, levels.withPresets(presets), null, stored, info, warnings);
     }
@@ -99,7 +104,7 @@ public final class DicomImageReader {
     }
 
     /** Stored values to modality values: the Modality LUT Sequence's table, else slope and intercept. */
-    static float[] modality(DicomDataset ds, int[] stored, boolean signed) {
+    static float[] modality(DicomDataset ds, int[] stored, boolean signed) throws DicomException {
         float[] out = new float[stored.length];
         List<DicomDataset> lut = ds.items(Tag.MODALITY_LUT_SEQUENCE);
         if (!lut.isEmpty() && lut.get(0).has(Tag.LUT_DATA)) {
@@ -112,6 +117,12 @@ public final class DicomImageReader {
         }
         double slope = ds.number(Tag.RESCALE_SLOPE).orElse(1);
         double intercept = ds.number(Tag.RESCALE_INTERCEPT).orElse(0);
+        if (!Double.isFinite(slope) || slope == 0 || Math.abs(slope) > 1e30) {
+            throw new DicomException("its Rescale Slope (0028,1053) " + slope + " cannot map stored values (a finite number other than 0 is needed)");
+        }
+        if (!Double.isFinite(intercept) || Math.abs(intercept) > 1e30) {
+            throw new DicomException("its Rescale Intercept (0028,1052) " + intercept + " is not a usable number");
+        }
         for (int i = 0; i < out.length; i++) out[i] = (float) (stored[i] * slope + intercept);
         return out;
     }
@@ -124,7 +135,7 @@ public final class DicomImageReader {
         List<String> names = ds.strings(Tag.WINDOW_EXPLANATION);
         Voi.Window.Function function = function(ds.string(Tag.VOI_LUT_FUNCTION));
         for (int i = 0; i < Math.min(centers.length, widths.length); i++) {
-            if (!(widths[i] > 0)) continue;
+            if (!(widths[i] > 0) || !Double.isFinite(widths[i]) || !Double.isFinite(centers[i])) continue;
             String name = i < names.size() && !names.get(i).isEmpty() ? names.get(i) : "Window " + (i + 1);
             Voi.Window w = new Voi.Window(centers[i], widths[i], function, "");
             out.add(new Voi.Window(centers[i], widths[i], function, name + " (" + w.values() + ")"));

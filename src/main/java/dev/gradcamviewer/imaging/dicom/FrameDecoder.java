@@ -1,5 +1,7 @@
 package dev.gradcamviewer.imaging.dicom;
 
+import dev.gradcamviewer.imaging.DecoderWarnings;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -21,25 +23,47 @@ import java.util.List;
 final class FrameDecoder {
     private FrameDecoder() { }
 
-    static int[][] firstFrame(DicomParser.PixelData pixels, PixelFormat f, TransferSyntax syntax, int frames) throws DicomException {
+    static int[][] firstFrame(DicomParser.PixelData pixels, PixelFormat f, TransferSyntax syntax, int frames, List<String> warnings) throws DicomException {
+        if (syntax.encapsulated() != pixels.encapsulated()) {
+            throw new DicomException(pixels.encapsulated()
+                    ? "its pixel data is encapsulated (compressed fragments) but its transfer syntax " + syntax.describe() + " is native"
+                    : "its pixel data is native (one value of defined length) but its transfer syntax " + syntax.describe() + " is compressed");
+        }
         if (!syntax.encapsulated()) return nativeFrame(pixels, f);
-        byte[] frame = firstFrameBytes(pixels, frames, syntax);
-        if (syntax == TransferSyntax.RLE) return toRgb(storedValues(RleDecoder.decode(frame, f), f), f);
-        if (syntax.jpeg() || syntax.jpeg2000()) return imageIo(frame, f, syntax);
+        byte[] frame = firstFrameBytes(pixels, frames, syntax, warnings);
+        if (syntax == TransferSyntax.RLE) return toRgb(storedValues(RleDecoder.decode(frame, f, warnings), f), f);
+        if (syntax.jpeg() || syntax.jpeg2000()) {
+            requireJpegBytes(frame, f, syntax);
+            return imageIo(frame, f, syntax, warnings);
+        }
         throw new DicomException(syntax.describe() + " is not supported");
     }
 
+    /**
+     * Lossless JPEG codes every sample in at least one bit, lossy JPEG every 8x8 block in at least
+     * two: far less data than that is a truncated or made-up stream, refused before a decoder
+     * allocates the image it claims.
+     */
+    private static void requireJpegBytes(byte[] frame, PixelFormat f, TransferSyntax syntax) throws DicomException {
+        if (!syntax.jpeg()) return;
+        boolean lossless = syntax == TransferSyntax.JPEG_LOSSLESS || syntax == TransferSyntax.JPEG_LOSSLESS_SV1;
+        long samples = (long) f.pixels() * f.samples();
+        long least = lossless ? samples / 8 : samples / 256;
+        if (frame.length < least) {
+            throw new DicomException(String.format(java.util.Locale.ROOT, "the %s pixel data is %,d bytes, where %dx%d pixels need at least %,d (truncated or damaged)",
+                    syntax.title, frame.length, f.columns(), f.rows(), least));
+        }
+    }
+
     private static int[][] nativeFrame(DicomParser.PixelData p, PixelFormat f) throws DicomException {
-        int pixels = f.rows() * f.columns();
-        boolean ybr422 = f.photometric().equals("YBR_FULL_422") && f.samples() == 3 && f.bitsAllocated() == 8;
-        int need = ybr422 ? pixels * 2 : f.frameBytes();
-        if (f.bitsAllocated() != 8 && f.bitsAllocated() != 16 && f.bitsAllocated() != 32) {
-            throw new DicomException(f.bitsAllocated() + " bits allocated per sample are not supported (8, 16 or 32 are)");
-        }
+        int pixels = f.pixels();
+        boolean ybr422 = f.photometric().equals("YBR_FULL_422") && f.bitsAllocated() == 8;
+        long need = ybr422 ? pixels * 2L : f.frameBytes();
         if (p.length() < need) {
-            throw new DicomException("the pixel data is truncated: " + p.length() + " bytes where one frame needs " + need);
+            throw new DicomException(String.format(java.util.Locale.ROOT, "the pixel data is truncated: %,d bytes where one frame of %dx%d needs %,d",
+                    p.length(), f.columns(), f.rows(), need));
         }
-        ByteBuffer b = ByteBuffer.wrap(p.data(), p.offset(), need).slice().order(p.order());
+        ByteBuffer b = ByteBuffer.wrap(p.data(), p.offset(), (int) need).slice().order(p.order());
         if (ybr422) return ybr422(b, f);
         int[][] out = new int[f.samples()][pixels];
         int bytes = f.bitsAllocated() / 8;
@@ -100,24 +124,35 @@ final class FrameDecoder {
      * frame when the counts agree, otherwise (one frame, or JPEG split over fragments) fragments up
      * to the one that ends the image.
      */
-    static byte[] firstFrameBytes(DicomParser.PixelData p, int frames, TransferSyntax syntax) throws DicomException {
+    static byte[] firstFrameBytes(DicomParser.PixelData p, int frames, TransferSyntax syntax, List<String> warnings) throws DicomException {
         List<byte[]> fr = p.fragments();
         if (fr.isEmpty()) throw new DicomException("the compressed pixel data has no fragments");
-        if (frames <= 1) return concat(fr, fr.size());
-        if (fr.size() == frames) return fr.get(0);
+        int n = firstFrameFragments(p, frames, syntax);
+        if (p.truncatedFragment() >= 0 && p.truncatedFragment() < n) {
+            warnings.add("the file is truncated: it ends inside the compressed pixel data's fragment " + (p.truncatedFragment() + 1)
+                    + "; the rest of the image is missing");
+        }
+        return n == 1 ? fr.get(0) : concat(fr, n);
+    }
+
+    /** How many fragments, from the first, hold the first frame. */
+    private static int firstFrameFragments(DicomParser.PixelData p, int frames, TransferSyntax syntax) {
+        List<byte[]> fr = p.fragments();
+        if (frames <= 1) return fr.size();
+        if (fr.size() == frames) return 1;
         if (p.offsetTable().length > 1) {
-            int end = p.offsetTable()[1];
-            int at = 0;
+            long end = p.offsetTable()[1] & 0xffffffffL;
+            long at = 0;
             int n = 0;
             while (n < fr.size() && at < end) at += fr.get(n++).length + 8;
-            return concat(fr, n);
+            return Math.max(n, 1);
         }
         int n = 0;
         while (n < fr.size()) {
             byte[] x = fr.get(n++);
             if (syntax.jpeg() && endsImage(x)) break;
         }
-        return concat(fr, n);
+        return n;
     }
 
     private static boolean endsImage(byte[] x) {
@@ -127,20 +162,25 @@ final class FrameDecoder {
         return false;
     }
 
-    private static byte[] concat(List<byte[]> fr, int n) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private static byte[] concat(List<byte[]> fr, int n) throws DicomException {
+        long total = 0;
+        for (int i = 0; i < n; i++) total += fr.get(i).length;
+        if (total > Integer.MAX_VALUE - 64) throw new DicomException("its first frame's compressed data is over 2 GB: not read");
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) total);
         for (int i = 0; i < n; i++) out.writeBytes(fr.get(i));
         return out.toByteArray();
     }
 
-    private static int[][] imageIo(byte[] frame, PixelFormat f, TransferSyntax syntax) throws DicomException {
+    private static int[][] imageIo(byte[] frame, PixelFormat f, TransferSyntax syntax, List<String> warnings) throws DicomException {
         String format = syntax.jpeg2000() ? "jpeg2000" : "jpeg";
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) throw new DicomException(syntax.describe() + " is not supported (no decoder)");
         ImageReader reader = readers.next();
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(frame))) {
             reader.setInput(in, true, true);
-            int pixels = f.rows() * f.columns();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(DecoderWarnings.text(warning)));
+            check(reader.getWidth(0), reader.getHeight(0), f, syntax); // before the decoder allocates what its header claims
+            int pixels = f.pixels();
             if (f.samples() == 1) {
                 Raster r = reader.readRaster(0, null);
                 check(r.getWidth(), r.getHeight(), f, syntax);
@@ -159,6 +199,8 @@ final class FrameDecoder {
                 out[2][i] = argb[i] & 0xff;
             }
             return out;
+        } catch (DicomException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             if (syntax == TransferSyntax.JPEG_EXTENDED && String.valueOf(e.getMessage()).contains("precision 12")) {
                 throw new DicomException(syntax.describe() + " with 12-bit samples is not supported (no Java decoder for it)", e);

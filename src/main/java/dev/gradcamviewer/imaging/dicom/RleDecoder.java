@@ -2,21 +2,35 @@ package dev.gradcamviewer.imaging.dicom;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * DICOM RLE Lossless (PS3.5 Annex G): a 64-byte header of segment offsets, then one PackBits
  * segment per byte of each sample, most significant byte first. Written here because no library on
- * Maven Central decodes it and it is forty lines.
+ * Maven Central decodes it and it is forty lines. A segment that decodes to fewer bytes than the
+ * image has pixels (a truncated file, runs of no-op bytes) is said in the warnings, never left as
+ * silent zeros.
  */
 final class RleDecoder {
     private RleDecoder() { }
 
-    /** Raw samples per plane: {@code out[sample][pixel]}. */
-    static int[][] decode(byte[] frame, PixelFormat f) throws DicomException {
-        int pixels = f.rows() * f.columns();
+    /** The fewest bytes an RLE frame of this format can take: each segment at least 2 bytes per 128 pixels. */
+    static long minimumBytes(PixelFormat f) {
+        long segments = (long) f.samples() * (f.bitsAllocated() / 8);
+        return 64 + segments * 2 * ((f.pixels() + 127L) / 128);
+    }
+
+    /** Raw samples per plane: {@code out[sample][pixel]}; a short segment adds a "the file is truncated" warning. */
+    static int[][] decode(byte[] frame, PixelFormat f, List<String> warnings) throws DicomException {
+        int pixels = f.pixels();
         int bytesPerSample = f.bitsAllocated() / 8;
+        if (frame.length < 64) throw new DicomException("the RLE pixel data is too short for its header (" + frame.length + " bytes)");
+        if (frame.length < minimumBytes(f)) {
+            throw new DicomException(String.format(Locale.ROOT, "the RLE pixel data is %,d bytes, where %dx%d pixels need at least %,d (truncated or damaged)",
+                    frame.length, f.columns(), f.rows(), minimumBytes(f)));
+        }
         ByteBuffer header = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
-        if (frame.length < 64) throw new DicomException("the RLE pixel data is too short for its header");
         int segments = header.getInt(0);
         if (segments != f.samples() * bytesPerSample) {
             throw new DicomException("the RLE pixel data has " + segments + " segments; " + f.samples() * bytesPerSample + " were expected");
@@ -27,7 +41,11 @@ final class RleDecoder {
             int start = header.getInt(4 + 4 * s);
             int end = s + 1 < segments ? header.getInt(8 + 4 * s) : frame.length;
             if (start < 64 || end > frame.length || end < start) throw new DicomException("the RLE pixel data's segment " + (s + 1) + " lies outside it");
-            unpack(frame, start, end, segment);
+            int got = unpack(frame, start, end, segment);
+            if (got < pixels) {
+                warnings.add(String.format(Locale.ROOT, "the file is truncated: RLE segment %d of %d gives %,d of %,d bytes; the rest of the image is missing (black)",
+                        s + 1, segments, got, pixels));
+            }
             int sample = s / bytesPerSample;
             int shift = 8 * (bytesPerSample - 1 - s % bytesPerSample);
             int[] plane = out[sample];
@@ -36,7 +54,8 @@ final class RleDecoder {
         return out;
     }
 
-    private static void unpack(byte[] in, int from, int to, byte[] out) {
+    /** PackBits into {@code out}; returns how many bytes the segment gave (the rest is zero). */
+    private static int unpack(byte[] in, int from, int to, byte[] out) {
         int o = 0;
         int i = from;
         java.util.Arrays.fill(out, (byte) 0);
@@ -53,5 +72,6 @@ final class RleDecoder {
                 o += count;
             }
         }
+        return o;
     }
 }
