@@ -1,5 +1,6 @@
 package dev.gradcamviewer.app;
 
+import dev.gradcamviewer.imaging.FileKinds;
 import dev.gradcamviewer.imaging.ImageDecoder;
 
 import java.io.IOException;
@@ -47,6 +48,9 @@ public final class ImageFiles {
                         @Override
                         public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
                             if (a.isRegularFile() && ImageDecoder.looksLikeImage(f)) found.add(f);
+                            else if (a.isOther() && ImageDecoder.looksLikeImage(f)) {
+                                problems.add(new Problem(f, "is " + FileKinds.of(f) + ", not a regular file; skipped"));
+                            }
                             return FileVisitResult.CONTINUE;
                         }
 
@@ -61,13 +65,37 @@ public final class ImageFiles {
                 }
                 if (found.isEmpty()) problems.add(new Problem(p, "no image found in this folder (" + ImageDecoder.FORMATS + ")"));
                 found.stream().sorted().forEach(f -> out.add(new Found(f, p.relativize(f))));
+            } else if (!Files.exists(p) && byItsBytes(p) != null) {
+                Path raw = byItsBytes(p);
+                out.add(new Found(raw, raw.getFileName()));
             } else if (!Files.exists(p)) {
                 problems.add(new Problem(p, "no such file or folder" + (p.toString().startsWith("-") ? " (nor an option of this command)" : "")));
+            } else if (FileKinds.isSpecial(p)) {
+                problems.add(new Problem(p, "is " + FileKinds.of(p) + ", not a regular file: not read"));
             } else {
                 out.add(new Found(p, p.getFileName()));
             }
         }
         return new Listing(out, problems);
+    }
+
+    /**
+     * A name given on the command line whose bytes are not valid in the platform's encoding (a
+     * Latin-1 name on a UTF-8 system) reaches Java with those bytes replaced by U+FFFD, and so names
+     * no file. Its folder's listing keeps every name's bytes: the one entry that reads the same is
+     * the file meant (several that do are ambiguous and none is taken).
+     */
+    private static Path byItsBytes(Path p) {
+        if (!p.toString().contains("\uFFFD") || p.getFileName() == null) return null;
+        Path dir = p.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) return null;
+        String wanted = p.getFileName().toString();
+        try (var entries = Files.list(dir)) {
+            List<Path> same = entries.filter(e -> e.getFileName().toString().equals(wanted)).limit(2).toList();
+            return same.size() == 1 ? same.get(0) : null;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
     }
 
     private static String reason(IOException e) {

@@ -1,6 +1,7 @@
 package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.app.BundledFiles;
+import dev.gradcamviewer.files.FolderLock;
 import dev.gradcamviewer.model.BundleException;
 import dev.gradcamviewer.model.ModelBundle;
 
@@ -32,6 +33,26 @@ final class CliSupport {
         }
     }
 
+    /** Takes {@code dir} for this run alone (see {@link FolderLock}); a folder in use is refused naming the run that has it. */
+    static FolderLock lockFolder(Path dir, String option, String command) {
+        try {
+            return FolderLock.acquire(dir, command);
+        } catch (FolderLock.BusyException e) {
+            throw new IllegalArgumentException(option + " " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(option + " " + dir + " cannot be locked for this run (" + message(e) + ")");
+        }
+    }
+
+    /** Removes a folder this run made, when nothing was written into it. */
+    static void removeIfEmpty(Path dir) {
+        try {
+            java.nio.file.Files.deleteIfExists(dir);
+        } catch (java.io.IOException e) {
+            // not empty, or not ours to remove: it stays
+        }
+    }
+
     static String message(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
@@ -39,7 +60,8 @@ final class CliSupport {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    /** A CSV field as RFC 4180 quotes it: in quotes when it holds a comma, a quote, a CR or an LF. */
     static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return dev.gradcamviewer.files.CsvField.quote(s);
     }
 }

@@ -25,7 +25,6 @@ import dev.gradcamviewer.model.Prediction;
 import dev.gradcamviewer.model.Score;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -80,23 +79,36 @@ final class ExplainBatch {
 
     /** Explains every file; returns the summary rows in input order (model errors other than one image's propagate). */
     List<String> run(List<Path> files) throws Exception {
-        return run(files, null);
+        List<String> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+        run(files, null, rows);
+        return rows;
     }
 
-    /** The same, the first file already being decoded by {@link #decodeAhead}. */
-    List<String> run(List<Path> files, DecodeAhead firstAhead) throws Exception {
-        List<String> rows = new ArrayList<>();
-        Deque<Future<List<String>>> writing = new ArrayDeque<>();
+    /** An image overlays are still being written for, and the rows they will give. */
+    private record Pending(Path file, Future<List<String>> rows) { }
+
+    private final Deque<Pending> writing = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile List<Path> inputs = List.of();
+    private volatile int current;
+
+    /**
+     * The same, the first file already being decoded by {@link #decodeAhead}; the rows go into
+     * {@code rows} as they are made, so that whatever stops the batch (a model that fails, an error
+     * of the JVM's) leaves every result already made in them, its overlays whole on disk.
+     */
+    void run(List<Path> files, DecodeAhead firstAhead, List<String> rows) throws Exception {
+        inputs = files;
         Future<Prepared> next = firstAhead == null || files.isEmpty() ? null : decodeLater(files.get(0), firstAhead);
         try {
             for (int i = 0; i < files.size(); i++) {
+                current = i;
                 Path file = files.get(i);
                 Future<Prepared> decoded = next != null ? next : decodeLater(file);
                 next = null;
                 if (Interrupts.requested() || runner.hung()) {
                     decoded.cancel(true);
                     countFailure();
-                    drain(writing, rows);
+                    drain(rows);
                     rows.add(emptyRow(file, 0, Interrupts.requested() ? "not done: interrupted" : "not done: the model hung on an earlier image"));
                     continue;
                 }
@@ -104,50 +116,107 @@ final class ExplainBatch {
                 long start = System.nanoTime();
                 ExplainedImage ex;
                 try {
-                    Prepared prepared = decoded.get();
+                    Prepared prepared = awaitDecoding(decoded);
                     DecodedImage image = prepared.image();
                     if (i + 1 < files.size() && small(files.get(i + 1)) && small(image)) next = decodeLater(files.get(i + 1));
-                    else drain(writing, rows); // a large image: nothing else in memory meanwhile
-                    try {
-                        ex = runner.call("explaining " + file, () -> explainer.explain(file, image, prepared.input(), s.target(), s.score(), s.layers()));
-                    } catch (Exception e) {
-                        requireModelAgrees();
-                        throw e;
-                    }
-                    ExplainedImage explained = ex;
-                    for (String layer : s.layers()) {
-                        if (s.cam().needsModelPasses()) {
-                            runner.call(s.cam().displayName() + " of " + layer, () -> ModelPassCams.compute(s.cam(), runner.bundle(), explained, layer, k -> { }));
-                        } else {
-                            ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
-                        }
-                        if (s.metrics() && !ex.cam(layer, s.cam()).zeroGradient()) {
-                            metrics.put(file + "|" + layer, runner.call("scoring " + layer, () -> new FaithfulnessRunner.Result[] {
-                                    score(explained, layer, s.cam()), score(explained, layer, new RandomCam())}));
-                        }
-                    }
+                    else drain(rows); // a large image: nothing else in memory meanwhile
+                    ex = explain(file, prepared);
                 } catch (BundleException e) {
                     if (!(e instanceof ImageFailedException)) throw e;
-                    addFailed(writing, rows, failedRow(file, start, e));
+                    addFailed(rows, failedRow(file, start, e));
+                    continue;
+                } catch (StoppedWaiting e) {
+                    countFailure();
+                    addFailed(rows, emptyRow(file, (System.nanoTime() - start) / 1_000_000, "not done: interrupted"));
                     continue;
                 } catch (ExecutionException e) {
-                    addFailed(writing, rows, failedRow(file, start, e.getCause() instanceof Exception c ? c : e));
+                    addFailed(rows, failedRow(file, start, e.getCause() != null ? e.getCause() : e));
                     continue;
-                } catch (Exception e) {
-                    addFailed(writing, rows, failedRow(file, start, e));
+                } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+                    addFailed(rows, failedRow(file, start, e));
                     continue;
                 }
-                drain(writing, rows, 1);
+                drain(rows, 1);
                 ExplainedImage done = ex;
-                writing.add(writer.submit(() -> write(file, done, start)));
+                writing.add(new Pending(file, writer.submit(() -> write(file, done, start))));
             }
-            drain(writing, rows);
+            current = files.size();
         } finally {
             if (next != null) next.cancel(true);
             decoder.shutdownNow();
-            writer.shutdown();
+            try {
+                drain(rows); // what was made before any stop is written whole and listed
+            } finally {
+                writer.shutdown();
+            }
         }
-        return rows;
+    }
+
+    /** The model's pass and the maps of one prepared image (the model's thread). */
+    private ExplainedImage explain(Path file, Prepared prepared) throws Exception {
+        ExplainedImage ex;
+        try {
+            ex = runner.call("explaining " + file, () -> explainer.explain(file, prepared.image(), prepared.input(), s.target(), s.score(), s.layers()));
+        } catch (Exception e) {
+            requireModelAgrees();
+            throw e;
+        }
+        try {
+            for (String layer : s.layers()) {
+                if (s.cam().needsModelPasses()) {
+                    runner.call(s.cam().displayName() + " of " + layer, () -> ModelPassCams.compute(s.cam(), runner.bundle(), ex, layer, k -> { }));
+                } else {
+                    ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
+                }
+                if (s.metrics() && !ex.cam(layer, s.cam()).zeroGradient()) {
+                    metrics.put(file + "|" + layer, runner.call("scoring " + layer, () -> new FaithfulnessRunner.Result[] {
+                            score(ex, layer, s.cam()), score(ex, layer, new RandomCam())}));
+                }
+            }
+            return ex;
+        } catch (Exception | Error e) {
+            ex.close();
+            throw e;
+        }
+    }
+
+    /** A stop asked for (Ctrl-C) while an image was still being read. */
+    private static final class StoppedWaiting extends Exception { }
+
+    /** Waits for an image's decoding, but not past a Ctrl-C or SIGTERM: a slow read never holds a stop back. */
+    private static Prepared awaitDecoding(Future<Prepared> decoded) throws Exception {
+        while (true) {
+            try {
+                return decoded.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (Interrupts.requested()) {
+                    decoded.cancel(true);
+                    throw new StoppedWaiting();
+                }
+            }
+        }
+    }
+
+    /**
+     * Every input's row as far as the batch has got, for a stop that cannot wait (a second Ctrl-C):
+     * the rows made, then {@code status} for images whose overlays are still being written and
+     * for every image not yet done.
+     */
+    List<String> rowsSoFar(List<String> rows, String status) {
+        List<String> out;
+        synchronized (rows) {
+            out = new ArrayList<>(rows);
+        }
+        java.util.Set<Path> listed = new java.util.HashSet<>();
+        for (Pending p : writing) {
+            out.add(emptyRow(p.file(), 0, status));
+            listed.add(p.file());
+        }
+        List<Path> files = inputs;
+        for (int i = current; i < files.size(); i++) {
+            if (!listed.contains(files.get(i))) out.add(emptyRow(files.get(i), 0, status));
+        }
+        return out;
     }
 
     /**
@@ -188,26 +257,28 @@ final class ExplainBatch {
     }
 
     /** Waits for the oldest writes until at most {@code keep} are pending, adding their rows in order. */
-    private void drain(Deque<Future<List<String>>> writing, List<String> rows, int keep) throws InterruptedException {
+    private void drain(List<String> rows, int keep) throws InterruptedException {
         while (writing.size() > keep) {
             try {
-                rows.addAll(writing.removeFirst().get());
+                rows.addAll(writing.peekFirst().rows().get());
+                writing.removeFirst();
             } catch (ExecutionException e) {
+                writing.removeFirst();
                 throw new IllegalStateException("writing an overlay failed unexpectedly: " + CliSupport.message(e.getCause()), e.getCause());
             }
         }
     }
 
-    private void drain(Deque<Future<List<String>>> writing, List<String> rows) throws InterruptedException {
-        drain(writing, rows, 0);
+    private void drain(List<String> rows) throws InterruptedException {
+        drain(rows, 0);
     }
 
     /**
      * A failed image's row, made (and timed) before it waits for the overlays still being written
      * ahead of it, so that its milliseconds are its own.
      */
-    private void addFailed(Deque<Future<List<String>>> writing, List<String> rows, String failedRow) throws InterruptedException {
-        drain(writing, rows);
+    private void addFailed(List<String> rows, String failedRow) throws InterruptedException {
+        drain(rows);
         rows.add(failedRow);
     }
 
@@ -271,7 +342,11 @@ final class ExplainBatch {
                         CliSupport.csv(s.labels().get(ex.pass().target())), CliSupport.csv(layer), s.cam().id(),
                         Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv(status)) + metricFields(file, layer));
             }
-        } catch (Exception | OutOfMemoryError e) {
+        } catch (java.io.IOException e) {
+            rows.clear();
+            rows.add(failedRow(file, start, new java.io.IOException("its overlay could not be written into " + s.out() + " ("
+                    + CliSupport.message(e) + ")", e)));
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             rows.clear();
             rows.add(failedRow(file, start, e));
         }

@@ -4,6 +4,7 @@ import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.files.AtomicFile;
+import dev.gradcamviewer.files.FolderLock;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.Placement;
@@ -98,10 +99,33 @@ final class ExplainCommand implements Callable<Integer> {
         HeatColorizer colours = new HeatColorizer(Colormap.of(colormap), emphasis);
         if (alpha < 0 || alpha > 1) throw new IllegalArgumentException("--alpha must be between 0 and 1");
         PngEncoder.Compression compression = parseCompression(png);
+        boolean made = !java.nio.file.Files.isDirectory(out);
         CliSupport.requireWritableFolder(out, "--out");
+        boolean written = false;
+        try (FolderLock lock = CliSupport.lockFolder(out, "--out", "explain")) {
+            written = explainAll(lock, cam, sc, place, colours, compression);
+            return failed == 0 ? 0 : 1;
+        } finally {
+            if (made && !written) CliSupport.removeIfEmpty(out); // a refused run leaves no trace
+        }
+    }
+
+    private int failed;
+
+    /**
+     * The batch into the locked folder; true once summary.csv was written. A run refused before
+     * any image was done (a model that cannot be opened or disagrees with its manifest, a layer it
+     * does not have) writes nothing: an earlier run's summary stays as it was.
+     */
+    private boolean explainAll(FolderLock lock, CamMethod cam, Score sc, Placement place, HeatColorizer colours,
+                               PngEncoder.Compression compression) throws Exception {
+        if (lock.staleHolder() != null) {
+            System.err.println("gradcam-viewer: " + out + ": took over the lock left by a run that ended without releasing it ("
+                    + lock.staleHolder() + ")");
+        }
         ImageFiles.Listing listing = ImageFiles.list(inputs);
         Map<Path, Path> names = OutputNames.assign(listing.images());
-        int failed = listing.problems().size();
+        failed = listing.problems().size();
         List<String> summary = new ArrayList<>();
         summary.add(ExplainBatch.Settings.header(metrics));
         for (ImageFiles.Problem problem : listing.problems()) {
@@ -111,20 +135,39 @@ final class ExplainCommand implements Callable<Integer> {
         }
         if (listing.images().size() > 1) TorchEngine.preferThreads(Runtime.getRuntime().availableProcessors() - 1);
         var firstAhead = ExplainBatch.decodeAhead(listing.files());
+        List<String> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+        boolean started = listing.images().isEmpty();
         try (ModelRunner runner = ModelRunner.openToExplain(model, timeout)) {
             ModelBundle bundle = runner.bundle();
             ExplainBatch batch = new ExplainBatch(new ExplainBatch.Settings(out, names, chooseLayers(bundle), cam, place, colours, alpha, compression, raw,
                     parseTarget(bundle.labels()), sc, bundle.labels(), metrics), runner);
+            Interrupts.beforeHalt(() -> writeSummary(summary, batch.rowsSoFar(rows, "not done: stopped at once (a second Ctrl-C)")));
             try {
-                summary.addAll(batch.run(listing.files(), firstAhead));
+                batch.run(listing.files(), firstAhead, rows);
+                started = true;
             } finally {
                 failed += batch.failed();
+                started |= !rows.isEmpty();
             }
         } finally {
-            String text = String.join("\n", summary) + "\n";
-            AtomicFile.write(out.resolve("summary.csv"), o -> o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Interrupts.beforeHalt(null);
+            if (started) writeSummary(summary, rows);
         }
-        return failed == 0 ? 0 : 1;
+        return started;
+    }
+
+    private void writeSummary(List<String> head, List<String> rows) throws java.io.IOException {
+        List<String> all = new ArrayList<>(head);
+        synchronized (rows) {
+            all.addAll(rows);
+        }
+        String text = String.join("\n", all) + "\n";
+        try {
+            AtomicFile.write(out.resolve("summary.csv"), o -> o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("summary.csv could not be written into " + out + " (" + CliSupport.message(e)
+                    + "); the overlays already written there are whole", e);
+        }
     }
 
     private List<String> chooseLayers(ModelBundle bundle) throws BundleException {

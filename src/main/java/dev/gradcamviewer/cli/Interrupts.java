@@ -10,6 +10,12 @@ import sun.misc.Signal;
  */
 final class Interrupts {
     private static volatile int signal;
+    private static volatile HaltWork beforeHalt;
+
+    /** What must still be done when the process is stopped at once (the summary of what was made). */
+    interface HaltWork {
+        void run() throws Exception;
+    }
 
     private Interrupts() { }
 
@@ -17,7 +23,7 @@ final class Interrupts {
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal.handle(new Signal(name), s -> {
-                    if (signal != 0) Runtime.getRuntime().halt(128 + s.getNumber());
+                    if (signal != 0) halt(128 + s.getNumber());
                     signal = s.getNumber();
                     System.err.println("gradcam-viewer: stopping after the current image (" + (name.equals("INT") ? "Ctrl-C" : "SIGTERM")
                             + "); press Ctrl-C again to stop at once");
@@ -26,6 +32,33 @@ final class Interrupts {
                 // a signal this platform does not have (Windows has no TERM of this kind)
             }
         }
+    }
+
+    /** Work for a stop at once: run before the process halts, bounded to a few seconds. */
+    static void beforeHalt(HaltWork work) { beforeHalt = work; }
+
+    /**
+     * Ends the process at once, after removing the temporary files of writes cut short and running
+     * the command's {@link #beforeHalt} work (a summary of what was made), for at most five seconds.
+     */
+    private static void halt(int code) {
+        Thread last = new Thread(() -> {
+            try {
+                HaltWork work = beforeHalt;
+                if (work != null) work.run();
+            } catch (Exception | Error e) {
+                System.err.println("gradcam-viewer: could not write the summary before stopping: " + CliSupport.message(e));
+            }
+        }, "halt");
+        last.setDaemon(true);
+        last.start();
+        try {
+            last.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dev.gradcamviewer.files.AtomicFile.deleteTemporaries();
+        Runtime.getRuntime().halt(code);
     }
 
     /** True once a stop was asked for. */

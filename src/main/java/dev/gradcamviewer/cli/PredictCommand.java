@@ -59,7 +59,7 @@ final class PredictCommand implements Callable<Integer> {
                             .append(',').append(format(p.probability(p.predicted())));
                     for (float v : p.probabilities()) line.append(',').append(format(v));
                     System.out.println(line);
-                } catch (Exception e) {
+                } catch (Exception | StackOverflowError | OutOfMemoryError e) {
                     failed++;
                     System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
                 }

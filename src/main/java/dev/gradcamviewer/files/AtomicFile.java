@@ -37,6 +37,20 @@ public final class AtomicFile {
 
     private AtomicFile() { }
 
+    /** Temporary files being written now, for a process that must stop at once to remove. */
+    private static final java.util.Set<Path> IN_PROGRESS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Removes the temporary files of writes still in progress (before the process halts: no .tmp is left). */
+    public static void deleteTemporaries() {
+        for (Path tmp : IN_PROGRESS) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                // gone already, or not ours to remove
+            }
+        }
+    }
+
     public static void write(Path target, Body body) throws IOException {
         write(target, body, false, t -> { });
     }
@@ -50,6 +64,7 @@ public final class AtomicFile {
         Path dir = real.getParent();
         Files.createDirectories(dir);
         Path tmp = newTemporary(dir, real.getFileName().toString());
+        IN_PROGRESS.add(tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = Channels.newOutputStream(ch)) {
@@ -65,7 +80,11 @@ public final class AtomicFile {
                 Files.move(tmp, real, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            Files.deleteIfExists(tmp);
+            try {
+                Files.deleteIfExists(tmp);
+            } finally {
+                IN_PROGRESS.remove(tmp);
+            }
         }
     }
 

@@ -144,7 +144,7 @@ public final class ImageDecoder {
 
     /** Runs {@code work} with the reader for the file's format, set on the file; both are closed after. */
     static <T> T withReader(Path file, ReaderWork<T> work) throws IOException, ImageDecodeException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageDecoder.open(file)) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
                 throw new ImageDecodeException(file.getFileName() + " is not an image this viewer reads (" + FORMATS + ")");
@@ -157,6 +157,25 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         }
+    }
+
+    /**
+     * The file as an image stream. A name whose bytes are not valid in the platform's encoding
+     * cannot go through {@code java.io.File} (its string form names another file): it is read by
+     * its path, which keeps the bytes, into memory.
+     */
+    static ImageInputStream open(Path file) throws IOException {
+        if (!file.toString().contains("\uFFFD")) return ImageIO.createImageInputStream(file.toFile());
+        java.io.InputStream bytes = Files.newInputStream(file);
+        return new javax.imageio.stream.MemoryCacheImageInputStream(bytes) {
+            @Override public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    bytes.close();
+                }
+            }
+        };
     }
 
     /** Width x height from the file's header alone, or -1 when it cannot be read (the decoder then says why). */

@@ -25,7 +25,7 @@ final class Orientation {
 
     /** The file's orientation, 1 when it has none or it cannot be read (the image is then shown as stored). */
     static int read(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageDecoder.open(file)) {
             if (in == null) return 1;
             byte[] head = new byte[4];
             in.readFully(head);

@@ -27,7 +27,6 @@ public final class ReviewCsv {
     }
 
     private static String q(String s) {
-        if (s == null) return "";
-        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return dev.gradcamviewer.files.CsvField.quote(s);
     }
 }

@@ -81,11 +81,13 @@ public final class DicomImageReader {
         if (frames > 1) warnings.add("a multi-frame file (" + frames + " frames): the first frame is shown");
         DicomInfo info = DicomInfo.of(ds, syntax.describe(), photometric, stored, signed, frames);
         if (planes.length == 3) {
-            double max = (1L << Math.min(stored, 16)) - 1;
+            // YCbCr and the JPEG decoders give 8-bit RGB whatever the bits stored
+            boolean eightBit = photometric.startsWith("YBR") || syntax.jpeg() || syntax.jpeg2000();
+            double max = eightBit ? 255 : (1L << stored) - 1;
             float[][] colour = new float[3][];
             for (int c = 0; c < 3; c++) {
                 colour[c] = new float[planes[c].length];
-                for (int i = 0; i < planes[c].length; i++) colour[c][i] = (float) (planes[c][i] / max);
+                for (int i = 0; i < planes[c].length; i++) colour[c][i] = (float) Math.max(0, Math.min(1, planes[c][i] / max));
             }
             return new Result(columns, rows, null, colour, stored, info, warnings);
         }

@@ -7,7 +7,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -176,40 +175,59 @@ final class FrameDecoder {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) throw new DicomException(syntax.describe() + " is not supported (no decoder)");
         ImageReader reader = readers.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(frame))) {
+        try (ImageInputStream in = new EndBoundStream(frame)) {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(DecoderWarnings.text(warning)));
-            check(reader.getWidth(0), reader.getHeight(0), f, syntax); // before the decoder allocates what its header claims
-            int pixels = f.pixels();
-            if (f.samples() == 1) {
-                Raster r = reader.readRaster(0, null);
-                check(r.getWidth(), r.getHeight(), f, syntax);
-                int[] plane = r.getSamples(0, 0, r.getWidth(), r.getHeight(), 0, new int[pixels]);
-                PixelFormat decoded = new PixelFormat(f.rows(), f.columns(), 1, f.bitsAllocated(), f.bitsStored(), f.bitsStored() - 1,
-                        f.signed(), 0, f.photometric());
-                return storedValues(new int[][] {plane}, decoded);
-            }
-            BufferedImage img = reader.read(0);
-            check(img.getWidth(), img.getHeight(), f, syntax);
-            int[] argb = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
-            int[][] out = new int[3][pixels];
-            for (int i = 0; i < pixels; i++) {
-                out[0][i] = argb[i] >> 16 & 0xff;
-                out[1][i] = argb[i] >> 8 & 0xff;
-                out[2][i] = argb[i] & 0xff;
-            }
-            return out;
+            if (!syntax.jpeg2000()) return QuietDecoder.run(() -> decode(reader, f, syntax));
+            return DecoderWatchdog.run(() -> QuietDecoder.run(() -> decode(reader, f, syntax)),
+                    DecoderWatchdog.limitSeconds(f.pixels()), "the JPEG 2000 decoder");
         } catch (DicomException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (ThreadDeath e) { // jai-imageio's JPEG 2000 decoder ends a damaged stream so
+            throw new DicomException(syntax.describe() + " pixel data could not be decoded: the compressed data is damaged or truncated", e);
+        } catch (Exception e) {
             if (syntax == TransferSyntax.JPEG_EXTENDED && String.valueOf(e.getMessage()).contains("precision 12")) {
                 throw new DicomException(syntax.describe() + " with 12-bit samples is not supported (no Java decoder for it)", e);
             }
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new DicomException(syntax.describe() + " pixel data could not be decoded: " + why, e);
+            throw new DicomException(syntax.describe() + " pixel data could not be decoded: " + why(e), e);
         } finally {
             reader.dispose();
         }
+    }
+
+    private static int[][] decode(ImageReader reader, PixelFormat f, TransferSyntax syntax) throws IOException, DicomException {
+        check(reader.getWidth(0), reader.getHeight(0), f, syntax); // before the decoder allocates what its header claims
+        int pixels = f.pixels();
+        if (f.samples() == 1) {
+            Raster r = reader.readRaster(0, null);
+            check(r.getWidth(), r.getHeight(), f, syntax);
+            int[] plane = r.getSamples(0, 0, r.getWidth(), r.getHeight(), 0, new int[pixels]);
+            PixelFormat decoded = new PixelFormat(f.rows(), f.columns(), 1, f.bitsAllocated(), f.bitsStored(), f.bitsStored() - 1,
+                    f.signed(), 0, f.photometric());
+            return storedValues(new int[][] {plane}, decoded);
+        }
+        BufferedImage img = reader.read(0);
+        check(img.getWidth(), img.getHeight(), f, syntax);
+        int[] argb = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+        int[][] out = new int[3][pixels];
+        for (int i = 0; i < pixels; i++) {
+            out[0][i] = argb[i] >> 16 & 0xff;
+            out[1][i] = argb[i] >> 8 & 0xff;
+            out[2][i] = argb[i] & 0xff;
+        }
+        return out;
+    }
+
+    /** A decoder's failure in words: its own message when it has one, else what its kind means. */
+    private static String why(Exception e) {
+        if (e instanceof java.io.EOFException) return "the compressed data ends before the image does (truncated or damaged)";
+        String m = e.getMessage() == null ? "" : e.getMessage()
+                .replace("An uncaught runtime exception has occurred", "") // jj2000's wrapping of its own message
+                .replaceAll("\\b([a-z0-9_]+\\.)+[A-Z]\\w*(Exception|Error):?", "")
+                .strip();
+        if (!m.isEmpty() && !(e instanceof IndexOutOfBoundsException) && !(e instanceof NullPointerException)
+                && !(e instanceof NegativeArraySizeException) && !(e instanceof ArithmeticException)) return "the compressed data is damaged (" + m + ")";
+        return "the compressed data is damaged (the decoder stopped on it)";
     }
 
     private static void check(int w, int h, PixelFormat f, TransferSyntax syntax) throws DicomException {

@@ -11,13 +11,13 @@ import java.util.zip.Deflater;
  * DICOM files byte by byte (explicit VR little endian), for the hostile and broken files the
  * tests make: every length, count and attribute as the test says, agreeing with each other or not.
  */
-final class DicomBytes {
+public final class DicomBytes {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    static DicomBytes dataset() { return new DicomBytes(); }
+    public static DicomBytes dataset() { return new DicomBytes(); }
 
     /** A Part 10 file: preamble, meta information naming {@code syntax}, then {@code dataset} as given. */
-    static byte[] file(String syntax, byte[] dataset) {
+    public static byte[] file(String syntax, byte[] dataset) {
         DicomBytes meta = new DicomBytes();
         meta.text(0x00020010, "UI", syntax + (syntax.length() % 2 == 1 ? "\0" : ""));
         byte[] m = meta.bytes();
@@ -33,12 +33,12 @@ final class DicomBytes {
     }
 
     /** A grayscale image's attributes (Samples 1, MONOCHROME2, unsigned) before its pixel data. */
-    static DicomBytes image(int rows, int columns, int bitsAllocated) {
+    public static DicomBytes image(int rows, int columns, int bitsAllocated) {
         return dataset().us(0x00280002, 1).text(0x00280004, "CS", "MONOCHROME2").us(0x00280010, rows).us(0x00280011, columns)
                 .us(0x00280100, bitsAllocated).us(0x00280101, bitsAllocated).us(0x00280102, bitsAllocated - 1).us(0x00280103, 0);
     }
 
-    static byte[] deflate(byte[] data, long zerosAfter) {
+    public static byte[] deflate(byte[] data, long zerosAfter) {
         Deflater d = new Deflater(9, true);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 16];
@@ -55,7 +55,7 @@ final class DicomBytes {
         return o.toByteArray();
     }
 
-    DicomBytes element(int tag, String vr, byte[] value) {
+    public DicomBytes element(int tag, String vr, byte[] value) {
         tag(tag);
         out.writeBytes(vr.getBytes(StandardCharsets.US_ASCII));
         if (List.of("OB", "OW", "SQ", "UN", "UT", "OF").contains(vr)) {
@@ -68,15 +68,15 @@ final class DicomBytes {
         return this;
     }
 
-    DicomBytes us(int tag, int v) { return element(tag, "US", le16(v)); }
+    public DicomBytes us(int tag, int v) { return element(tag, "US", le16(v)); }
 
-    DicomBytes text(int tag, String vr, String v) {
+    public DicomBytes text(int tag, String vr, String v) {
         String even = v.length() % 2 == 1 ? v + " " : v;
         return element(tag, vr, even.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** An OB attribute whose length field says {@code claimed} (0xFFFFFFFF is undefined), followed by {@code value}. */
-    DicomBytes claimed(int tag, String vr, long claimed, byte[] value) {
+    public DicomBytes claimed(int tag, String vr, long claimed, byte[] value) {
         tag(tag);
         out.writeBytes(vr.getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(new byte[2]);
@@ -86,7 +86,7 @@ final class DicomBytes {
     }
 
     /** {@code depth} sequences of undefined length, each the only item of the one above. */
-    DicomBytes nested(int depth) {
+    public DicomBytes nested(int depth) {
         for (int i = 0; i < depth; i++) {
             claimed(0x0040A730, "SQ", 0xFFFFFFFFL, new byte[0]);
             tag(0xFFFEE000);
@@ -101,10 +101,10 @@ final class DicomBytes {
         return this;
     }
 
-    DicomBytes nativePixels(byte[] pixels) { return element(0x7FE00010, pixels.length % 2 == 0 ? "OW" : "OB", pixels); }
+    public DicomBytes nativePixels(byte[] pixels) { return element(0x7FE00010, pixels.length % 2 == 0 ? "OW" : "OB", pixels); }
 
     /** Encapsulated pixel data: an empty offset table, the fragments, the delimiter. */
-    DicomBytes fragments(byte[]... fragments) {
+    public DicomBytes fragments(byte[]... fragments) {
         claimed(0x7FE00010, "OB", 0xFFFFFFFFL, new byte[0]);
         tag(0xFFFEE000);
         out.writeBytes(le(0));
@@ -118,7 +118,7 @@ final class DicomBytes {
         return this;
     }
 
-    byte[] bytes() { return out.toByteArray(); }
+    public byte[] bytes() { return out.toByteArray(); }
 
     private void tag(int tag) {
         out.writeBytes(le16(tag >>> 16));
@@ -130,7 +130,7 @@ final class DicomBytes {
     static byte[] le16(int v) { return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v).array(); }
 
     /** An RLE frame of {@code segments} segments, each given as its PackBits bytes. */
-    static byte[] rle(byte[]... segments) {
+    public static byte[] rle(byte[]... segments) {
         ByteBuffer header = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(segments.length);
         int at = 64;
@@ -145,7 +145,7 @@ final class DicomBytes {
     }
 
     /** PackBits of {@code n} bytes of the value {@code v}: replicate runs of 128. */
-    static byte[] packedRun(int n, int v) {
+    public static byte[] packedRun(int n, int v) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (int left = n; left > 0; left -= 128) {
             int k = Math.min(128, left);
