@@ -56,6 +56,31 @@ class InterruptTest {
         assertEquals("", Files.readString(dir.resolve("stdout.txt")), "explain writes nothing to stdout");
     }
 
+    /** A second Ctrl-C stops at once, and still leaves a whole summary.csv listing every input and no temporary file. */
+    @org.junit.jupiter.api.Test
+    void aSecondCtrlCStopsAtOnceLeavingASummaryAndNoTemporaryFile(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        for (int copy = 0; copy < 30; copy++) Files.copy(Fixtures.sample("phantom-05-pneumonia-large.png"), in.resolve(copy + ".png"));
+        Process p = HungModelTest.start(dir, "explain", "--out", dir.resolve("out").toString(), in.toString());
+        Path err = dir.resolve("stderr.txt");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!Files.readString(err).contains("[3/30]")) {
+            assertTrue(p.isAlive() && System.currentTimeMillis() < deadline, Files.readString(err));
+            Thread.sleep(20);
+        }
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        Thread.sleep(30);
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertEquals(130, HungModelTest.finish(p, 60), Files.readString(err));
+        List<String> rows = Files.readAllLines(dir.resolve("out/summary.csv"));
+        assertEquals(31, rows.size(), "every input has a row: " + rows);
+        assertTrue(rows.stream().skip(1).allMatch(r -> r.endsWith(",ok") || r.contains("not done:")), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.endsWith("not done: stopped at once (a second Ctrl-C)")), "written by the stop at once: " + rows);
+        try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
     @ParameterizedTest(name = "{0} during predict")
     @CsvSource({"TERM", "INT"})
     void aSignalStopsPredictWithOnlyCsvOnStdout(String signal, @TempDir Path dir) throws Exception {
