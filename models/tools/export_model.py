@@ -31,9 +31,11 @@ import warnings
 import torch
 
 import architectures
+import preprocessing
 from errors import ExportError
 from weights import (  # noqa: F401  (the exporter's functions, for tools and tests as ex.<name>)
     read_weights, load_weights, fit_state_dict, CHECKPOINT_KEYS)
+from weights import head_outputs as fit_head_outputs
 from taps import (  # noqa: F401  (the exporter's functions, for tools and tests as ex.<name>)
     class_scores, inspect_modules, eligible_reason, detect_layout, probe_and_map,
     as_map, choose_taps, last_block, find_final_activation, TappedModel,
@@ -230,8 +232,37 @@ def build_model(arch, weights, kwargs):
         raise ExportError(f"cannot build '{arch}': {type(e).__name__}: {e}")
     if weights:
         user_module = sys.modules.get(getattr(factory, "__module__", ""), None)
-        load_weights(model, weights, (user_module,) if user_module else ())
+        extra = (user_module,) if user_module else ()
+        if "num_classes" not in kwargs and takes_num_classes(factory):
+            model = fit_head(factory, model, read_weights(weights, extra), kwargs, arch)
+        load_weights(model, weights, extra)
     return model, arch
+
+
+def takes_num_classes(factory):
+    import inspect
+    try:
+        params = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return False
+    return "num_classes" in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
+
+
+def fit_head(factory, model, obj, kwargs, arch):
+    """Weights whose only difference from the architecture is the last layer's number of outputs (a
+    model fine-tuned to its own classes): the architecture is built again with that many, and the
+    summary says so. kwargs gets num_classes, so that the manifest records it."""
+    state = obj.state_dict() if isinstance(obj, torch.nn.Module) else obj
+    found = fit_head_outputs(model, state)
+    if found is None:
+        return model
+    layer, n = found
+    print(f"the weights' last layer '{layer}' has {n} outputs: {arch} built with num_classes={n}")
+    kwargs["num_classes"] = n
+    try:
+        return factory(**kwargs)
+    except Exception as e:
+        raise ExportError(f"cannot build '{arch}' with num_classes={n}: {type(e).__name__}: {e}")
 
 
 def parse_args(argv):
@@ -248,12 +279,17 @@ def parse_args(argv):
     ap.add_argument("--description", default="", help="one or two sentences shown in the viewer")
     ap.add_argument("--labels", nargs="+", help="class labels (two for a one-output sigmoid model)")
     ap.add_argument("--labels-file", help="file with one label per line")
-    ap.add_argument("--size", type=int, nargs=2, default=[256, 256], metavar=("H", "W"), help="model input size")
+    ap.add_argument("--size", type=int, nargs=2, metavar=("H", "W"),
+                    help="model input size (default: torchvision's for its models, 256 256 for XRayClassifier)")
     ap.add_argument("--channels", type=int, default=3, choices=[1, 3])
-    ap.add_argument("--resize", type=int, default=256, help="shorter side before the crop (0: none)")
+    ap.add_argument("--resize", type=int, help="shorter side before the crop (0: none)")
     ap.add_argument("--crop", type=int, nargs="+", help="centre crop H [W] (default: the input size)")
-    ap.add_argument("--mean", type=float, nargs="+", default=[0.5])
-    ap.add_argument("--std", type=float, nargs="+", default=[0.5])
+    ap.add_argument("--interpolation", choices=["bilinear", "bicubic"], help="the resize's resampling")
+    ap.add_argument("--mean", type=float, nargs="+")
+    ap.add_argument("--std", type=float, nargs="+")
+    ap.add_argument("--preset", choices=sorted(preprocessing.PRESETS),
+                    help="imagenet (224, resize 256, ImageNet mean/std) or article (256, mean/std 0.5); options given win")
+    ap.add_argument("--debug", action="store_true", help="on an error, the Python traceback too")
     ap.add_argument("--taps", nargs="+", default=["auto"], help="auto, all, or dotted module names")
     ap.add_argument("--default-layer")
     ap.add_argument("--activation", default="auto", choices=["auto", "sigmoid", "softmax", "logits"])
@@ -287,47 +323,77 @@ def dicom_window_rule(words):
                       + " ".join(words))
 
 
+def preprocessing_spec(args, architecture, model, log):
+    """The manifest's input section from the options, a preset or the architecture's own, with
+    the summary saying where each value came from."""
+    given = {"size": args.size, "resize": args.resize, "crop": args.crop, "interpolation": args.interpolation,
+             "mean": args.mean, "std": args.std}
+    values, sources = preprocessing.resolve(given, args.arch, type(model).__name__, args.preset)
+    c = args.channels
+    mean = values["mean"] * c if len(values["mean"]) == 1 else values["mean"]
+    std = values["std"] * c if len(values["std"]) == 1 else values["std"]
+    if len(mean) != c or len(std) != c:
+        raise ExportError(f"mean and std need 1 or {c} values; got {len(mean)} and {len(std)}")
+    values = dict(values, mean=mean, std=std)
+    for line in preprocessing.describe(values, sources, c):
+        log(line)
+    crop = [values["crop"][0], values["crop"][-1]]
+    return {"shape": [1, c, values["size"][0], values["size"][1]], "colour": "RGB" if c == 3 else "L",
+            "resize": values["resize"] or None, "center_crop": crop, "interpolation": values["interpolation"],
+            "mean": mean, "std": std, "sources": sources}
+
+
 def main(argv=None):
     args = parse_args(argv)
     try:
-        kwargs = {}
-        if args.nf is not None:
-            kwargs["nf"] = args.nf
-        if args.num_classes is not None:
-            kwargs["num_classes"] = args.num_classes
-        if args.arch == "XRayClassifier" and args.channels != 3:
-            kwargs["nc"] = args.channels
-        model, architecture = build_model(args.arch, args.weights, kwargs)
-        if args.labels_file:
-            with open(args.labels_file) as f:
-                labels = [l.strip() for l in f if l.strip()]
-        elif args.labels:
-            labels = args.labels
-        else:
-            raise ExportError("give the class labels with --labels or --labels-file")
-        c = args.channels
-        mean = args.mean * c if len(args.mean) == 1 else args.mean
-        std = args.std * c if len(args.std) == 1 else args.std
-        if len(mean) != c or len(std) != c:
-            raise ExportError(f"--mean and --std need 1 or {c} values")
-        crop = args.crop or args.size
-        crop = [crop[0], crop[-1]]
-        spec = {"shape": [1, c, args.size[0], args.size[1]], "colour": "RGB" if c == 3 else "L",
-                "resize": args.resize or None, "center_crop": crop, "interpolation": "bilinear",
-                "mean": mean, "std": std}
-        spec["dicom_window"] = dicom_window_rule(args.dicom_window)
-        taps = args.taps[0] if args.taps in (["auto"], ["all"]) else args.taps
-        manifest = export(model, args.out, name=args.name or architecture, description=args.description,
-                          labels=labels, input_spec=spec, taps=taps, default_layer=args.default_layer,
-                          activation=args.activation, measure=args.measure, architecture=architecture,
-                          arguments=kwargs, multi_label=args.multi_label)
-        if args.reference:
-            if len(args.reference) < 2:
-                raise ExportError("--reference needs a folder and at least one image")
-            write_reference(model.eval(), manifest, args.reference[1:], args.reference[0], print)
+        return run(args)
     except ExportError as e:
         print(f"export_model: error: {e}", file=sys.stderr)
-        return 2
+    except Exception as e:  # tracing, shapes, imports: still one line, the traceback with --debug
+        if args.debug:
+            import traceback
+            traceback.print_exc()
+        print(f"export_model: error: {failure(e)}", file=sys.stderr)
+    return 2
+
+
+def failure(e):
+    """An unexpected error in one line: what the model said, without the traceback."""
+    text = " ".join(str(e).split()) or type(e).__name__
+    if isinstance(e, AssertionError) and "image" in text.lower():
+        return f"the model refused its input: {text} (give the size it expects with --size H W)"
+    if isinstance(e, RuntimeError) and ("size" in text or "shape" in text):
+        return f"the model could not run on its input: {text[:300]} (check --size and --channels)"
+    return f"{type(e).__name__}: {text[:300]} (--debug shows where)"
+
+
+def run(args):
+    kwargs = {}
+    if args.nf is not None:
+        kwargs["nf"] = args.nf
+    if args.num_classes is not None:
+        kwargs["num_classes"] = args.num_classes
+    if args.arch == "XRayClassifier" and args.channels != 3:
+        kwargs["nc"] = args.channels
+    model, architecture = build_model(args.arch, args.weights, kwargs)
+    if args.labels_file:
+        with open(args.labels_file) as f:
+            labels = [l.strip() for l in f if l.strip()]
+    elif args.labels:
+        labels = args.labels
+    else:
+        raise ExportError("give the class labels with --labels or --labels-file")
+    spec = preprocessing_spec(args, architecture, model, print)
+    spec["dicom_window"] = dicom_window_rule(args.dicom_window)
+    taps = args.taps[0] if args.taps in (["auto"], ["all"]) else args.taps
+    manifest = export(model, args.out, name=args.name or architecture, description=args.description,
+                      labels=labels, input_spec=spec, taps=taps, default_layer=args.default_layer,
+                      activation=args.activation, measure=args.measure, architecture=architecture,
+                      arguments=kwargs, multi_label=args.multi_label)
+    if args.reference:
+        if len(args.reference) < 2:
+            raise ExportError("--reference needs a folder and at least one image")
+        write_reference(model.eval(), manifest, args.reference[1:], args.reference[0], print)
     return 0
 
 

@@ -62,7 +62,7 @@ def preprocess(arr, spec):
     for k in range(arr.shape[2]):
         plane = Image.fromarray(np.ascontiguousarray(arr[:, :, k]), mode="F")
         if (rh, rw) != (h, w):
-            plane = plane.resize((rw, rh), Image.BILINEAR)
+            plane = plane.resize((rw, rh), Image.BICUBIC if spec.get("interpolation") == "bicubic" else Image.BILINEAR)
         channels.append(np.asarray(plane, dtype=np.float32))
     res = np.stack(channels, 0)
     ch, cw = spec["center_crop"] if spec.get("center_crop") else (rh, rw)

@@ -90,17 +90,41 @@ def load_weights(model, path, extra_modules=()):
     return model
 
 
-def fit_state_dict(model, state, path):
-    """Load state into model; a 'module.' prefix (DataParallel) is dropped. When it does not fit,
-    the message names missing and unexpected keys and shape differences."""
-    own = model.state_dict()
+def strip_prefix(own, state):
+    """state with a wrapper's prefix dropped ('module.' of DataParallel, 'model.', torch.compile's
+    '_orig_mod.') when its keys fit own only without it."""
     if own and not any(k in own for k in state):
         for prefix in ("module.", "model.", "_orig_mod."):
             if all(k.startswith(prefix) for k in state):
                 stripped = {k[len(prefix):]: v for k, v in state.items()}
                 if any(k in own for k in stripped):
-                    state = stripped
-                    break
+                    return stripped
+    return state
+
+
+def head_outputs(model, state):
+    """When the only keys of state that do not fit model are its last layer's, of another shape (a
+    model fine-tuned to another number of classes), that layer's name and its number of outputs;
+    else None."""
+    own = model.state_dict()
+    state = strip_prefix(own, state)
+    if set(own) != set(state):
+        return None
+    other = [k for k in own if tuple(own[k].shape) != tuple(state[k].shape)]
+    with_weights = [n for n, m in model.named_modules() if any(True for _ in m.parameters(recurse=False))]
+    if not other or not with_weights:
+        return None
+    last = with_weights[-1]
+    if not all(k.rsplit(".", 1)[0] == last for k in other) or last + ".weight" not in state:
+        return None
+    return last, int(state[last + ".weight"].shape[0])
+
+
+def fit_state_dict(model, state, path):
+    """Load state into model; a 'module.' prefix (DataParallel) is dropped. When it does not fit,
+    the message names missing and unexpected keys and shape differences."""
+    own = model.state_dict()
+    state = strip_prefix(own, state)
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]
     shapes = [f"{k} {tuple(state[k].shape)} vs {tuple(own[k].shape)} here" for k in own
@@ -115,5 +139,6 @@ def fit_state_dict(model, state, path):
             parts.append(f"{len(unexpected)} unexpected ({some(unexpected)})")
         if shapes:
             parts.append(f"{len(shapes)} of another shape ({some(shapes)})")
-        raise ExportError(f"{path} does not fit this architecture: keys {'; '.join(parts)}")
+        hint = "; a model fine-tuned to another number of classes needs --num-classes N" if shapes else ""
+        raise ExportError(f"{path} does not fit this architecture: keys {'; '.join(parts)}{hint}")
     model.load_state_dict(state)

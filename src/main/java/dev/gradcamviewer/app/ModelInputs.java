@@ -22,7 +22,7 @@ public final class ModelInputs {
         List<Integer> crop = in.centerCrop();
         return new PreprocessSpec(in.channels(), in.resize() == null ? 0 : in.resize(),
                 crop == null ? in.height() : crop.get(0), crop == null ? in.width() : crop.get(1),
-                toFloats(in.mean()), toFloats(in.std()));
+                toFloats(in.mean()), toFloats(in.std()), "bicubic".equals(in.interpolation()));
     }
 
     public static Preprocessed preprocess(DecodedImage image, Manifest.InputSpec in) throws ImageDecodeException {
@@ -54,6 +54,22 @@ public final class ModelInputs {
     }
 
     /** For the model panel: "the file's first window, else its full range", say. */
+    /**
+     * The preprocessing a bundle records, in one line for the model panel, so that a wrong one can
+     * be seen: "Input 3x224x224: shorter side to 256, centre crop 224x224, bicubic; mean 0.485 0.456 0.406, std 0.229 0.224 0.225".
+     */
+    public static String describe(Manifest.InputSpec in) {
+        List<Integer> crop = in.centerCrop();
+        String resize = in.resize() == null || in.resize() == 0 ? "no resize" : "shorter side to " + in.resize();
+        String cropText = crop == null ? "no crop" : "centre crop " + crop.get(1) + "x" + crop.get(0);
+        return String.format(java.util.Locale.ROOT, "Input %dx%dx%d: %s, %s, %s; mean %s, std %s", in.channels(), in.width(), in.height(),
+                resize, cropText, in.interpolation() == null ? "bilinear" : in.interpolation(), numbers(in.mean()), numbers(in.std()));
+    }
+
+    private static String numbers(List<Double> values) {
+        return String.join(" ", values.stream().map(v -> new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString()).toList());
+    }
+
     public static String describe(Manifest.DicomWindow rule) {
         return switch (rule.rule()) {
             case "full-range" -> "DICOM: the image's full range (lowest to highest value), MONOCHROME1 inverted";

@@ -35,7 +35,7 @@ public final class Preprocessor {
         float[] resized = null;
         for (int c = 0; c < planes.length; c++) {
             // a gray image given to a colour model repeats one plane: resized once
-            if (c == 0 || planes[c] != planes[c - 1]) resized = (rw == w && rh == h) ? planes[c] : Resampler.bilinear(planes[c], w, h, rw, rh);
+            if (c == 0 || planes[c] != planes[c - 1]) resized = (rw == w && rh == h) ? planes[c] : resize(planes[c], w, h, rw, rh, spec.bicubic());
             float mean = spec.mean()[c];
             float std = spec.std()[c];
             int base = c * ch * cw;
@@ -49,6 +49,10 @@ public final class Preprocessor {
         double sx = (double) w / rw;
         CropRegion crop = new CropRegion(top * sy, left * sx, ch * sy, cw * sx, sy, sx);
         return new Preprocessed(tensor, planes.length, ch, cw, crop);
+    }
+
+    private static float[] resize(float[] plane, int w, int h, int rw, int rh, boolean bicubic) {
+        return bicubic ? Resampler.bicubic(plane, w, h, rw, rh) : Resampler.bilinear(plane, w, h, rw, rh);
     }
 
     /** Gray to RGB by repeating; RGB to luma with PIL's weights (0.299, 0.587, 0.114). */

@@ -69,8 +69,8 @@ public final class ManifestReader {
         }
         if (!Set.of("RGB", "L").contains(in.colour())) throw new BundleException("the manifest's colour is '" + in.colour() + "' (RGB or L)");
         if (c == 1 != in.colour().equals("L")) throw new BundleException("the manifest's colour " + in.colour() + " does not match " + c + " input channel(s)");
-        if (in.interpolation() != null && !in.interpolation().equals("bilinear")) {
-            throw new BundleException("the manifest's interpolation '" + in.interpolation() + "' is not supported (bilinear)");
+        if (in.interpolation() != null && !in.interpolation().equals("bilinear") && !in.interpolation().equals("bicubic")) {
+            throw new BundleException("the manifest's interpolation '" + in.interpolation() + "' is not supported (bilinear or bicubic)");
         }
         for (int k = 0; k < c; k++) {
             Double mean = in.mean().get(k);

@@ -5,7 +5,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.VBox;
 
-/** Name, description, file, SHA-256 (short; full on hover) and tapped layer count of the model. */
+/** Name, description, file, SHA-256 (short; full on hover), tapped layer count and preprocessing of the model. */
 final class ModelPanel extends VBox {
     private final Label name = new Label("No model");
     private final Label description = new Label();
@@ -13,6 +13,7 @@ final class ModelPanel extends VBox {
     private final Label sha = new Label();
     private final Label taps = new Label();
     private final Label dicomInput = new Label();
+    private final Label input = new Label();
 
     ModelPanel() {
         super(3);
@@ -26,7 +27,10 @@ final class ModelPanel extends VBox {
         dicomInput.setId("model-dicom-input");
         dicomInput.setWrapText(true);
         dicomInput.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
-        getChildren().addAll(name, description, file, sha, taps, dicomInput);
+        input.setId("model-preprocessing");
+        input.setWrapText(true);
+        input.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        getChildren().addAll(name, description, file, sha, taps, input, dicomInput);
     }
 
     void show(ModelBundle b) {
@@ -40,6 +44,7 @@ final class ModelPanel extends VBox {
         sha.setText("SHA-256: " + b.sha256().substring(0, 12) + "…");
         sha.setTooltip(new Tooltip(b.sha256()));
         taps.setText(b.hasManifest() ? b.tapNames().size() + " tapped layers" : "no Grad-CAM manifest: prediction only");
+        input.setText(dev.gradcamviewer.app.ModelInputs.describe(b.manifest().input()));
         dicomInput.setText(dev.gradcamviewer.app.ModelInputs.describe(b.manifest().input().dicomWindowRule()));
     }
 }

@@ -66,4 +66,28 @@ class PreprocessorTest {
         DecodedImage rgb = new DecodedImage(1, 1, new float[][] {{1f}, {0f}, {0f}}, 8);
         assertEquals(0.299f, Preprocessor.convert(rgb, 1)[0][0], 1e-6);
     }
+
+    /** A bundle recording bicubic resampling (torchvision's EfficientNet weights) is resized with PIL's BICUBIC filter, not the bilinear one. */
+    @Test
+    void aBicubicSpecResizesWithTheBicubicFilter() throws ImageDecodeException {
+        int w = 97;
+        int h = 61;
+        float[] plane = new float[w * h];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < plane.length; i++) plane[i] = r.nextFloat();
+        DecodedImage img = new DecodedImage(w, h, new float[][] {plane}, 8);
+        Preprocessed cubic = Preprocessor.apply(img, new PreprocessSpec(1, 40, 40, 40, new float[] {0}, new float[] {1}, true));
+        Preprocessed linear = Preprocessor.apply(img, new PreprocessSpec(1, 40, 40, 40, new float[] {0}, new float[] {1}));
+        float[] expected = Resampler.bicubic(plane, w, h, 63, 40); // int(40 * 97 / 61) = 63; crop left round(23 / 2) = 12
+        double worst = 0;
+        double apart = 0;
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                worst = Math.max(worst, Math.abs(cubic.tensor()[y * 40 + x] - expected[y * 63 + x + 12]));
+                apart = Math.max(apart, Math.abs(cubic.tensor()[y * 40 + x] - linear.tensor()[y * 40 + x]));
+            }
+        }
+        assertEquals(0, worst, 0);
+        assertTrue(apart > 1e-3, "bicubic differs from bilinear: " + apart);
+    }
 }

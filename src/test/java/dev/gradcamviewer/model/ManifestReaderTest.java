@@ -33,6 +33,21 @@ class ManifestReaderTest {
     }
 
     @Test
+    void bicubicResamplingIsReadAndAnUnknownOneRefused() throws BundleException {
+        assertEquals("bicubic", ManifestReader.read(VALID.replace("\"bilinear\"", "\"bicubic\"")).input().interpolation());
+        BundleException e = assertThrows(BundleException.class, () -> ManifestReader.read(VALID.replace("\"bilinear\"", "\"lanczos\"")));
+        assertTrue(e.getMessage().contains("'lanczos' is not supported (bilinear or bicubic)"), e.getMessage());
+    }
+
+    @Test
+    void thePreprocessingIsDescribedInOneLine() throws BundleException {
+        String effnet = VALID.replace("[1, 3, 256, 256]", "[1, 3, 224, 224]").replace("[256, 256]", "[224, 224]").replace("\"bilinear\"", "\"bicubic\"")
+                .replace("\"mean\": [0.5, 0.5, 0.5], \"std\": [0.5, 0.5, 0.5]", "\"mean\": [0.485, 0.456, 0.406], \"std\": [0.229, 0.224, 0.225]");
+        assertEquals("Input 3x224x224: shorter side to 256, centre crop 224x224, bicubic; mean 0.485 0.456 0.406, std 0.229 0.224 0.225",
+                dev.gradcamviewer.app.ModelInputs.describe(ManifestReader.read(effnet).input()));
+    }
+
+    @Test
     void namesAMissingField() {
         String broken = VALID.replace("\"mean\": [0.5, 0.5, 0.5], ", "");
         BundleException e = assertThrows(BundleException.class, () -> ManifestReader.read(broken));

@@ -105,6 +105,8 @@ class ViewerWindowTest {
         int[] p = pixels(heat);
         assertTrue(java.util.Arrays.stream(p).distinct().count() > 10, "the heat layer has colours");
         assertTrue(robot.lookup("#model-description").queryLabeled().getText().contains("NOT FOR CLINICAL USE"));
+        assertEquals("Input 3x256x256: shorter side to 256, centre crop 256x256, bilinear; mean 0.5 0.5 0.5, std 0.5 0.5 0.5",
+                robot.lookup("#model-preprocessing").queryLabeled().getText(), "the demo's preprocessing shown");
         assertEquals("resnet_blocks.4", window.layerPicker().treeView().getSelectionModel().getSelectedItem().getValue().path());
         snapshot(stage.getScene().getRoot(), "first-screen.png");
     }
