@@ -32,6 +32,7 @@ import torch
 
 import architectures
 import preprocessing
+import user_transform
 from errors import ExportError
 from weights import (  # noqa: F401  (the exporter's functions, for tools and tests as ex.<name>)
     read_weights, load_weights, fit_state_dict, CHECKPOINT_KEYS)
@@ -289,6 +290,9 @@ def parse_args(argv):
     ap.add_argument("--std", type=float, nargs="+")
     ap.add_argument("--preset", choices=sorted(preprocessing.PRESETS),
                     help="imagenet (224, resize 256, ImageNet mean/std) or article (256, mean/std 0.5); options given win")
+    ap.add_argument("--transform", metavar="MODULE:NAME",
+                    help="the torchvision transforms.Compose the model was validated with (module:NAME or file.py:NAME): "
+                         "Resize, CenterCrop, ToTensor, Normalize, Grayscale are read into the bundle, other steps refused")
     ap.add_argument("--debug", action="store_true", help="on an error, the Python traceback too")
     ap.add_argument("--taps", nargs="+", default=["auto"], help="auto, all, or dotted module names")
     ap.add_argument("--default-layer")
@@ -328,8 +332,15 @@ def preprocessing_spec(args, architecture, model, log):
     the summary saying where each value came from."""
     given = {"size": args.size, "resize": args.resize, "crop": args.crop, "interpolation": args.interpolation,
              "mean": args.mean, "std": args.std}
-    values, sources = preprocessing.resolve(given, args.arch, type(model).__name__, args.preset)
+    transform = None
     c = args.channels
+    if args.transform:
+        transform = user_transform.load(args.transform)
+        read, c = user_transform.values_of(transform, args.transform)
+        given = {k: given[k] if given[k] is not None else read[k] for k in given}
+    values, sources = preprocessing.resolve(given, args.arch, type(model).__name__, args.preset)
+    if transform is not None:
+        sources = {k: ("--" + k if getattr(args, k) is not None else f"--transform {args.transform}") for k in sources}
     mean = values["mean"] * c if len(values["mean"]) == 1 else values["mean"]
     std = values["std"] * c if len(values["std"]) == 1 else values["std"]
     if len(mean) != c or len(std) != c:
@@ -338,9 +349,12 @@ def preprocessing_spec(args, architecture, model, log):
     for line in preprocessing.describe(values, sources, c):
         log(line)
     crop = [values["crop"][0], values["crop"][-1]]
-    return {"shape": [1, c, values["size"][0], values["size"][1]], "colour": "RGB" if c == 3 else "L",
+    spec = {"shape": [1, c, values["size"][0], values["size"][1]], "colour": "RGB" if c == 3 else "L",
             "resize": values["resize"] or None, "center_crop": crop, "interpolation": values["interpolation"],
             "mean": mean, "std": std, "sources": sources}
+    if transform is not None:
+        user_transform.check(transform, spec, args.transform, log)
+    return spec
 
 
 def main(argv=None):

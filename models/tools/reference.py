@@ -63,7 +63,10 @@ def preprocess(arr, spec):
         plane = Image.fromarray(np.ascontiguousarray(arr[:, :, k]), mode="F")
         if (rh, rw) != (h, w):
             plane = plane.resize((rw, rh), Image.BICUBIC if spec.get("interpolation") == "bicubic" else Image.BILINEAR)
-        channels.append(np.asarray(plane, dtype=np.float32))
+        values = np.asarray(plane, dtype=np.float32)
+        if spec.get("interpolation") == "bicubic":
+            values = np.clip(values, 0.0, 1.0)  # bicubic overshoot, clipped as PIL clips 8- and 16-bit images
+        channels.append(values)
     res = np.stack(channels, 0)
     ch, cw = spec["center_crop"] if spec.get("center_crop") else (rh, rw)
     if ch > rh or cw > rw:

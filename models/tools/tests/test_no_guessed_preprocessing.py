@@ -79,6 +79,47 @@ class ArticleAndOthersTest(TempDirCase):
         self.assertIn("(--preset imagenet)", out)
 
 
+NET = ("import torch\nclass Net(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+       "        self.c = torch.nn.Conv2d(3, 4, 3)\n        self.f = torch.nn.Linear(4, 2)\n"
+       "    def forward(self, x):\n        return self.f(self.c(x).mean((2, 3)))\n")
+TRANSFORMS = ("from torchvision import transforms as T\n"
+              "val = T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor(), T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])\n"
+              "random_crop = T.Compose([T.Resize(256), T.RandomCrop(224), T.ToTensor()])\n"
+              "lam = T.Compose([T.Resize(256), T.Lambda(lambda x: x), T.ToTensor()])\n")
+INPUT_KEYS = ("shape", "colour", "resize", "center_crop", "interpolation", "mean", "std")
+
+
+class UserTransformTest(TempDirCase):
+    def setUp(self):
+        super().setUp()
+        self.net, self.tf = self.path("net.py"), self.path("tf.py")
+        with open(self.net, "w") as f:
+            f.write(NET)
+        with open(self.tf, "w") as f:
+            f.write(TRANSFORMS)
+
+    def test_a_compose_read_from_a_file_gives_the_manifest_the_options_give(self):
+        code, out, err = run_main(["--arch", f"{self.net}:Net", "--transform", f"{self.tf}:val", "--labels", "a", "b",
+                                   "--out", self.path("t.pt"), "--measure", "none"])
+        self.assertEqual(code, 0, err)
+        self.assertIn("the bundle's input equals --transform", out)
+        code, _, err = run_main(["--arch", f"{self.net}:Net", "--size", "224", "224", "--resize", "256", "--crop", "224",
+                                 "--mean", "0.485", "0.456", "0.406", "--std", "0.229", "0.224", "0.225",
+                                 "--labels", "a", "b", "--out", self.path("o.pt"), "--measure", "none"])
+        self.assertEqual(code, 0, err)
+        from_transform, from_options = ex.read_manifest(self.path("t.pt"))["input"], ex.read_manifest(self.path("o.pt"))["input"]
+        self.assertEqual({k: from_transform[k] for k in INPUT_KEYS}, {k: from_options[k] for k in INPUT_KEYS})
+
+    def test_a_step_the_viewer_does_not_perform_is_refused_by_name(self):
+        for name, step in (("random_crop", "RandomCrop"), ("lam", "Lambda")):
+            with self.subTest(step=step):
+                code, _, err = run_main(["--arch", f"{self.net}:Net", "--transform", f"{self.tf}:{name}", "--labels", "a", "b",
+                                         "--out", self.path("x.pt")])
+                self.assertEqual(code, 2)
+                self.assertEqual(len(err.strip().splitlines()), 1, err)
+                self.assertIn(f"the step {step} is not one the viewer performs", err)
+
+
 class FineTunedHeadsTest(TempDirCase):
     def test_a_two_class_resnet18_exports_without_num_classes_and_with_imagenet_statistics(self):
         m = torchvision.models.resnet18()

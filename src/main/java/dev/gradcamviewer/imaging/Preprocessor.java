@@ -51,8 +51,15 @@ public final class Preprocessor {
         return new Preprocessed(tensor, planes.length, ch, cw, crop);
     }
 
+    /**
+     * Bicubic overshoots at sharp edges; it is clipped to [0, 1] as PIL's resize of the 8- and 16-bit
+     * images models are trained on clips it (a float plane's resize would not).
+     */
     private static float[] resize(float[] plane, int w, int h, int rw, int rh, boolean bicubic) {
-        return bicubic ? Resampler.bicubic(plane, w, h, rw, rh) : Resampler.bilinear(plane, w, h, rw, rh);
+        if (!bicubic) return Resampler.bilinear(plane, w, h, rw, rh);
+        float[] out = Resampler.bicubic(plane, w, h, rw, rh);
+        for (int i = 0; i < out.length; i++) out[i] = Math.max(0f, Math.min(1f, out[i]));
+        return out;
     }
 
     /** Gray to RGB by repeating; RGB to luma with PIL's weights (0.299, 0.587, 0.114). */
