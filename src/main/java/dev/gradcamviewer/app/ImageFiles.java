@@ -21,7 +21,7 @@ public final class ImageFiles {
 
     /** Something given or met that could not be looked into, and why. */
     public record Problem(Path path, String reason) {
-        @Override public String toString() { return path + ": " + reason; }
+        @Override public String toString() { return dev.gradcamviewer.files.PathNames.shown(path) + ": " + reason; }
     }
 
     /** Every image found, in order, and what could not be looked into. */

@@ -1,15 +1,16 @@
 package dev.gradcamviewer.cli;
 
-import dev.gradcamviewer.app.ExplainedImage;
-import dev.gradcamviewer.app.FaithfulnessRunner;
 import dev.gradcamviewer.app.DecodeAhead;
-import dev.gradcamviewer.app.ModelPassCams;
-import dev.gradcamviewer.cam.RandomCam;
+import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.Explainer;
+import dev.gradcamviewer.app.FaithfulnessRunner;
 import dev.gradcamviewer.app.ModelInputs;
+import dev.gradcamviewer.app.ModelPassCams;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
+import dev.gradcamviewer.cam.RandomCam;
 import dev.gradcamviewer.files.AtomicFile;
+import dev.gradcamviewer.files.PathNames;
 import dev.gradcamviewer.imaging.BandedOverlay;
 import dev.gradcamviewer.imaging.DecodedImage;
 import dev.gradcamviewer.imaging.HeatColorizer;
@@ -17,8 +18,8 @@ import dev.gradcamviewer.imaging.ImageDecoder;
 import dev.gradcamviewer.imaging.Npy;
 import dev.gradcamviewer.imaging.OverlayRows;
 import dev.gradcamviewer.imaging.Placement;
-import dev.gradcamviewer.imaging.Preprocessed;
 import dev.gradcamviewer.imaging.PngEncoder;
+import dev.gradcamviewer.imaging.Preprocessed;
 import dev.gradcamviewer.model.BundleException;
 import dev.gradcamviewer.model.ImageFailedException;
 import dev.gradcamviewer.model.Prediction;
@@ -112,11 +113,11 @@ final class ExplainBatch {
                     rows.add(emptyRow(file, 0, Interrupts.requested() ? "not done: interrupted" : "not done: the model hung on an earlier image"));
                     continue;
                 }
-                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
+                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), PathNames.shown(file));
                 long start = System.nanoTime();
                 ExplainedImage ex;
                 try {
-                    Prepared prepared = awaitDecoding(decoded);
+                    Prepared prepared = Interrupts.await(decoded);
                     DecodedImage image = prepared.image();
                     if (i + 1 < files.size() && small(files.get(i + 1)) && small(image)) next = decodeLater(files.get(i + 1));
                     else drain(rows); // a large image: nothing else in memory meanwhile
@@ -125,7 +126,7 @@ final class ExplainBatch {
                     if (!(e instanceof ImageFailedException)) throw e;
                     addFailed(rows, failedRow(file, start, e));
                     continue;
-                } catch (StoppedWaiting e) {
+                } catch (Interrupts.Stopped e) {
                     countFailure();
                     addFailed(rows, emptyRow(file, (System.nanoTime() - start) / 1_000_000, "not done: interrupted"));
                     continue;
@@ -177,23 +178,6 @@ final class ExplainBatch {
         } catch (Exception | Error e) {
             ex.close();
             throw e;
-        }
-    }
-
-    /** A stop asked for (Ctrl-C) while an image was still being read. */
-    private static final class StoppedWaiting extends Exception { }
-
-    /** Waits for an image's decoding, but not past a Ctrl-C or SIGTERM: a slow read never holds a stop back. */
-    private static Prepared awaitDecoding(Future<Prepared> decoded) throws Exception {
-        while (true) {
-            try {
-                return decoded.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                if (Interrupts.requested()) {
-                    decoded.cancel(true);
-                    throw new StoppedWaiting();
-                }
-            }
         }
     }
 
@@ -304,7 +288,7 @@ final class ExplainBatch {
             List<String> notes = ex.image().warnings();
             if (ex.image().truncated()) {
                 countFailure();
-                System.err.println("gradcam-viewer: " + file + ": warning: " + String.join("; ", notes));
+                System.err.println("gradcam-viewer: " + PathNames.shown(file) + ": warning: " + String.join("; ", notes));
             }
             for (String layer : s.layers()) {
                 CamMap map = ex.cam(layer, s.cam());
@@ -312,7 +296,7 @@ final class ExplainBatch {
                 String written = "";
                 if (map.zeroGradient()) {
                     status = "saturated: the score has no gradient, no map drawn (try --score logit)";
-                    System.err.println("gradcam-viewer: " + file + ": " + layer + ": " + status);
+                    System.err.println("gradcam-viewer: " + PathNames.shown(file) + ": " + layer + ": " + status);
                 } else {
                     Path target = s.out().resolve(s.names().get(file) + "." + OutputNames.safe(layer) + "." + s.cam().id() + ".png");
                     if (!target.toAbsolutePath().normalize().startsWith(s.out().toAbsolutePath().normalize())) {
@@ -337,7 +321,7 @@ final class ExplainBatch {
                     if (!heat) status = "ok; no heat: the map is zero everywhere (nothing at this layer speaks for the target)";
                 }
                 if (!notes.isEmpty() && status.equals("ok")) status = "ok; " + (ex.image().truncated() ? "WARNING: " : "") + String.join("; ", notes);
-                rows.add(String.join(",", CliSupport.csv(file.toString()), CliSupport.csv(written), CliSupport.csv(p.predictedLabel()),
+                rows.add(String.join(",", CliSupport.csv(PathNames.shown(file)), CliSupport.csv(written), CliSupport.csv(p.predictedLabel()),
                         String.format(Locale.ROOT, "%.6f", p.probability(p.predicted())),
                         CliSupport.csv(s.labels().get(ex.pass().target())), CliSupport.csv(layer), s.cam().id(),
                         Long.toString((System.nanoTime() - start) / 1_000_000), CliSupport.csv(status)) + metricFields(file, layer));
@@ -357,13 +341,13 @@ final class ExplainBatch {
 
     private String failedRow(Path file, long start, Throwable e) {
         countFailure();
-        System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
+        System.err.println("gradcam-viewer: " + PathNames.shown(file) + ": " + CliSupport.message(e));
         return emptyRow(file, (System.nanoTime() - start) / 1_000_000, "failed: " + CliSupport.message(e));
     }
 
     /** The row of an image that has no output: only its method, time and status. */
     private String emptyRow(Path file, long ms, String status) {
-        return String.join(",", CliSupport.csv(file.toString()), "", "", "", "", "", s.cam().id(), Long.toString(ms), CliSupport.csv(status))
+        return String.join(",", CliSupport.csv(PathNames.shown(file)), "", "", "", "", "", s.cam().id(), Long.toString(ms), CliSupport.csv(status))
                 + Settings.noMetrics(s.metrics());
     }
 

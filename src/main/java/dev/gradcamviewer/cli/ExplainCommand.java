@@ -5,6 +5,7 @@ import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.files.AtomicFile;
 import dev.gradcamviewer.files.FolderLock;
+import dev.gradcamviewer.files.PathNames;
 import dev.gradcamviewer.imaging.Colormap;
 import dev.gradcamviewer.imaging.HeatColorizer;
 import dev.gradcamviewer.imaging.Placement;
@@ -130,7 +131,7 @@ final class ExplainCommand implements Callable<Integer> {
         summary.add(ExplainBatch.Settings.header(metrics));
         for (ImageFiles.Problem problem : listing.problems()) {
             System.err.println("gradcam-viewer: " + problem);
-            summary.add(String.join(",", CliSupport.csv(problem.path().toString()), "", "", "", "", "", "", "",
+            summary.add(String.join(",", CliSupport.csv(PathNames.shown(problem.path())), "", "", "", "", "", "", "",
                     CliSupport.csv("failed: " + problem.reason())) + ExplainBatch.Settings.noMetrics(metrics));
         }
         if (listing.images().size() > 1) TorchEngine.preferThreads(Runtime.getRuntime().availableProcessors() - 1);

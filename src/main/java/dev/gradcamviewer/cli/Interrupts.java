@@ -61,6 +61,25 @@ final class Interrupts {
         Runtime.getRuntime().halt(code);
     }
 
+    /** A stop asked for while the command waited for a read. */
+    static final class Stopped extends Exception {
+        Stopped() { super("not done: interrupted"); }
+    }
+
+    /** Waits for {@code work} (an image's read), but not past a stop: a slow read never holds Ctrl-C or SIGTERM back. */
+    static <T> T await(java.util.concurrent.Future<T> work) throws Stopped, InterruptedException, java.util.concurrent.ExecutionException {
+        while (true) {
+            try {
+                return work.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (requested()) {
+                    work.cancel(true);
+                    throw new Stopped();
+                }
+            }
+        }
+    }
+
     /** True once a stop was asked for. */
     static boolean requested() { return signal != 0; }
 

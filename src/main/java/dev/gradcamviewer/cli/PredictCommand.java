@@ -2,6 +2,7 @@ package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.app.ModelInputs;
+import dev.gradcamviewer.files.PathNames;
 import dev.gradcamviewer.imaging.ImageDecoder;
 import dev.gradcamviewer.imaging.Preprocessed;
 import dev.gradcamviewer.model.ModelBundle;
@@ -29,6 +30,11 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int failed = 0;
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "decode");
+            t.setDaemon(true);
+            return t;
+        });
         try (ModelRunner runner = ModelRunner.open(model, timeout)) {
             ModelBundle bundle = runner.bundle();
             StringBuilder header = new StringBuilder("file,predicted,probability");
@@ -45,25 +51,35 @@ final class PredictCommand implements Callable<Integer> {
                     failed++;
                     break;
                 }
-                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), file);
+                if (files.size() > 1) System.err.printf("[%d/%d] %s%n", i + 1, files.size(), PathNames.shown(file));
                 try {
-                    var decoded = ImageDecoder.decode(file);
+                    var decoded = Interrupts.await(reader.submit(() -> ImageDecoder.decode(file)));
                     if (decoded.truncated()) {
                         failed++;
-                        System.err.println("gradcam-viewer: " + file + ": warning: " + String.join("; ", decoded.warnings()));
+                        System.err.println("gradcam-viewer: " + PathNames.shown(file) + ": warning: " + String.join("; ", decoded.warnings()));
                     }
                     Preprocessed x = ModelInputs.preprocess(decoded, bundle.manifest().input());
                     Prediction p = runner.call("predicting " + file, () -> bundle.predict(x.tensor()));
-                    StringBuilder line = new StringBuilder(CliSupport.csv(file.toString()))
+                    StringBuilder line = new StringBuilder(CliSupport.csv(PathNames.shown(file)))
                             .append(',').append(CliSupport.csv(p.predictedLabel()))
                             .append(',').append(format(p.probability(p.predicted())));
                     for (float v : p.probabilities()) line.append(',').append(format(v));
                     System.out.println(line);
+                } catch (Interrupts.Stopped e) {
+                    System.err.println("gradcam-viewer: stopped while reading " + PathNames.shown(file) + ", before " + (files.size() - i)
+                            + " of " + files.size() + " images");
+                    failed++;
+                    break;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed++;
+                    System.err.println("gradcam-viewer: " + PathNames.shown(file) + ": " + CliSupport.message(e.getCause() != null ? e.getCause() : e));
                 } catch (Exception | StackOverflowError | OutOfMemoryError e) {
                     failed++;
-                    System.err.println("gradcam-viewer: " + file + ": " + CliSupport.message(e));
+                    System.err.println("gradcam-viewer: " + PathNames.shown(file) + ": " + CliSupport.message(e));
                 }
             }
+        } finally {
+            reader.shutdownNow();
         }
         return failed == 0 ? 0 : 1;
     }

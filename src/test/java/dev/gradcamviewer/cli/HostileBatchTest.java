@@ -145,7 +145,8 @@ class HostileBatchTest extends CapturedConsole {
 
     /**
      * A name with a byte that is not UTF-8 (Latin-1 'ÿ', made by the shell): found in its folder and
-     * given as an argument (which reaches Java with U+FFFD in its place), it is read and explained.
+     * given as an argument (which reaches Java with U+FFFD in its place), it is read and explained,
+     * and summary.csv shows it by its bytes ({@code x\xFFy.png}).
      */
     @Test
     void aNameThatIsNotUtf8IsReadByItsBytes() throws Exception {
@@ -160,6 +161,7 @@ class HostileBatchTest extends CapturedConsole {
             List<String> rows = Files.readAllLines(o.resolve("summary.csv"));
             assertEquals(2, rows.size(), rows.toString());
             assertTrue(rows.get(1).endsWith(",ok"), rows.toString());
+            assertTrue(rows.get(1).startsWith(folder.toAbsolutePath() + "/x\\xFFy.png,"), "shown by its bytes: " + rows.get(1));
         }
     }
 
