@@ -142,13 +142,16 @@ class FineTunedHeadsTest(TempDirCase):
         m.classifier = torch.nn.Linear(1024, 14)
         weights = self.path("chexnet.pth.tar")
         torch.save({"epoch": 3, "state_dict": {"module." + k: v for k, v in m.state_dict().items()}}, weights)
-        kwargs = {}
-        with contextlib.redirect_stdout(io.StringIO()):
-            model, _ = ex.build_model("densenet121", weights, kwargs)
-        self.assertEqual(model.classifier.out_features, 14)
-        self.assertEqual(kwargs, {"num_classes": 14})
-        values, _ = preprocessing.resolve(NONE_GIVEN, "densenet121", type(model).__name__)
-        self.assertEqual(values["mean"], preprocessing.IMAGENET_MEAN)
+        findings = [f"finding{i}" for i in range(14)]
+        code, out, err = run_main(["--arch", "densenet121", "--weights", weights, "--labels", *findings, "--multi-label",
+                                   "--taps", "features.norm5", "--measure", "none", "--out", self.path("chexnet.pt")])
+        self.assertEqual(code, 0, err)
+        self.assertIn("the weights' last layer 'classifier' has 14 outputs", out)
+        manifest = ex.read_manifest(self.path("chexnet.pt"))
+        self.assertEqual(manifest["model"]["arguments"], {"num_classes": 14})
+        self.assertEqual(manifest["output"]["classes"], 14)
+        self.assertEqual((manifest["input"]["mean"], manifest["input"]["std"]), (preprocessing.IMAGENET_MEAN, preprocessing.IMAGENET_STD))
+        self.assertEqual(manifest["input"]["shape"], [1, 3, 224, 224])
 
     def test_weights_that_differ_beyond_the_head_name_num_classes(self):
         m = torchvision.models.resnet18(num_classes=2)
