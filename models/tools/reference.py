@@ -135,7 +135,8 @@ def reference_cams(acts, grads):
     eps = 1e-7
     sum_a = a.sum(dim=(1, 2))
     g2, g3 = g ** 2, g ** 3
-    alpha = torch.where(g != 0, g2 / (2 * g2 + sum_a[:, None, None] * g3 + eps), torch.zeros_like(g))
+    # pytorch-grad-cam's constants: 1e-6 in Grad-CAM++, 1e-7 in XGrad-CAM
+    alpha = torch.where(g != 0, g2 / (2 * g2 + sum_a[:, None, None] * g3 + 1e-6), torch.zeros_like(g))
     w_pp = (alpha * torch.relu(g)).sum(dim=(1, 2))
     w_x = (g * a / (sum_a[:, None, None] + eps)).sum(dim=(1, 2))
     return {

@@ -5,7 +5,8 @@ package dev.gradcamviewer.cam;
  * pytorch-grad-cam uses: alpha = g^2 / (2 g^2 + sum(A) g^3), weight = sum over cells of alpha * ReLU(g).
  */
 public final class GradCamPlusPlus implements ChannelWeights {
-    private static final double EPS = 1e-7;
+    /** pytorch-grad-cam's (a sigmoid's small gradients make g^2 of this order: the constant matters). */
+    private static final double EPS = 1e-6;
 
     @Override public String id() { return "gradcampp"; }
 

@@ -105,4 +105,13 @@ class CamMethodsTest {
         assertEquals("eigencam", CamMethods.byName("Eigen-CAM").orElseThrow().id());
         assertEquals(9, CamMethods.ALL.size());
     }
+
+    /** Grad-CAM++'s constant is pytorch-grad-cam's 1e-6: with gradients of 1e-3 (a sure sigmoid's) g^2 is of its order. */
+    @Test
+    void gradCamPlusPlusUsesPytorchGradCamsConstant() {
+        float g = 1e-3f;
+        double[] w = new GradCamPlusPlus().channelWeights(new LayerData(new float[] {0f}, new float[] {g}, 1, 1, 1));
+        double g2 = (double) g * g;
+        assertEquals(g2 / (2 * g2 + 1e-6) * g, w[0], 1e-12);
+    }
 }
