@@ -26,9 +26,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = {
-        "Write a heatmap overlay PNG per image and layer at the original's resolution (<stem>.<layer>.<method>.png,",
-        "in the image's folders below the folder given, mirrored under --out), with --raw the low-resolution map",
-        "as .npy, and summary.csv (every input, which output is whose, failures with the reason).",
+        "Write heatmap overlay PNGs and summary.csv for images.",
+        "One overlay per image and layer at the original's resolution (<stem>.<layer>.<method>.png, in the image's folders below",
+        "the folder given, mirrored under --out), with --raw the low-resolution map as .npy; summary.csv lists every",
+        "input, which output is whose, and failures with the reason. One run writes into --out at a time.",
         "Exit code 1 if any image failed."})
 final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")

@@ -33,6 +33,16 @@ class CliTest extends CapturedConsole {
         }
     }
 
+    /** The command list shows each command's first description line: a whole sentence, never cut mid-parenthesis. */
+    @Test
+    void theTopLevelHelpListsEachCommandInAWholeSentence() {
+        assertEquals(0, GradcamCommand.execute("--help"));
+        String explain = out().lines().dropWhile(l -> !l.trim().startsWith("explain")).takeWhile(l -> !l.trim().startsWith("check-engine"))
+                .map(String::trim).reduce("", (a, b) -> a + " " + b).trim();
+        assertTrue(explain.endsWith("."), explain);
+        assertEquals(explain.chars().filter(c -> c == '(').count(), explain.chars().filter(c -> c == ')').count(), explain);
+    }
+
     @Test
     void layersMarksTappedLayersAndTheDefault() {
         assertEquals(0, GradcamCommand.execute("layers"));
