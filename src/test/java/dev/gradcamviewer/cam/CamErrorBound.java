@@ -21,7 +21,9 @@ package dev.gradcamviewer.cam;
  * order) for every method but Grad-CAM++.
  */
 public final class CamErrorBound {
+    /** pytorch-grad-cam's constants, as the methods use them: XGrad-CAM's 1e-7, Grad-CAM++'s 1e-6. */
     private static final double EPS = 1e-7;
+    private static final double EPS_PLUS_PLUS = 1e-6;
 
     private CamErrorBound() { }
 
@@ -70,7 +72,7 @@ public final class CamErrorBound {
                         dSumA += dA[base + p];
                         double gi = g[base + p];
                         if (gi > 0) {
-                            double den = 2 * gi * gi + sumA * gi * gi * gi + EPS;
+                            double den = 2 * gi * gi + sumA * gi * gi * gi + EPS_PLUS_PLUS;
                             double t = gi * gi * gi / den;
                             channelW += t;
                             double dtdg = (3 * gi * gi * den - gi * gi * gi * (4 * gi + 3 * sumA * gi * gi)) / (den * den);
