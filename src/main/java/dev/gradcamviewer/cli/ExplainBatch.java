@@ -176,7 +176,7 @@ final class ExplainBatch {
             }
             return ex;
         } catch (Exception | Error e) {
-            ex.close();
+            if (!runner.hung()) ex.close(); // a pass still running on it keeps its tensors
             throw e;
         }
     }
