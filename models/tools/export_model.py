@@ -32,11 +32,9 @@ import torch
 
 import architectures
 import preprocessing
-import user_transform
 from errors import ExportError
 from weights import (  # noqa: F401  (the exporter's functions, for tools and tests as ex.<name>)
-    read_weights, load_weights, fit_state_dict, CHECKPOINT_KEYS)
-from weights import head_outputs as fit_head_outputs
+    read_weights, load_weights, fit_state_dict, fit_head, takes_num_classes, CHECKPOINT_KEYS)
 from taps import (  # noqa: F401  (the exporter's functions, for tools and tests as ex.<name>)
     class_scores, inspect_modules, eligible_reason, detect_layout, probe_and_map,
     as_map, choose_taps, last_block, find_final_activation, TappedModel,
@@ -235,35 +233,9 @@ def build_model(arch, weights, kwargs):
         user_module = sys.modules.get(getattr(factory, "__module__", ""), None)
         extra = (user_module,) if user_module else ()
         if "num_classes" not in kwargs and takes_num_classes(factory):
-            model = fit_head(factory, model, read_weights(weights, extra), kwargs, arch)
+            model = fit_head(factory, model, read_weights(weights, extra), kwargs, arch, print)
         load_weights(model, weights, extra)
     return model, arch
-
-
-def takes_num_classes(factory):
-    import inspect
-    try:
-        params = inspect.signature(factory).parameters
-    except (TypeError, ValueError):
-        return False
-    return "num_classes" in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
-
-
-def fit_head(factory, model, obj, kwargs, arch):
-    """Weights whose only difference from the architecture is the last layer's number of outputs (a
-    model fine-tuned to its own classes): the architecture is built again with that many, and the
-    summary says so. kwargs gets num_classes, so that the manifest records it."""
-    state = obj.state_dict() if isinstance(obj, torch.nn.Module) else obj
-    found = fit_head_outputs(model, state)
-    if found is None:
-        return model
-    layer, n = found
-    print(f"the weights' last layer '{layer}' has {n} outputs: {arch} built with num_classes={n}")
-    kwargs["num_classes"] = n
-    try:
-        return factory(**kwargs)
-    except Exception as e:
-        raise ExportError(f"cannot build '{arch}' with num_classes={n}: {type(e).__name__}: {e}")
 
 
 def parse_args(argv):
@@ -327,36 +299,6 @@ def dicom_window_rule(words):
                       + " ".join(words))
 
 
-def preprocessing_spec(args, architecture, model, log):
-    """The manifest's input section from the options, a preset or the architecture's own, with
-    the summary saying where each value came from."""
-    given = {"size": args.size, "resize": args.resize, "crop": args.crop, "interpolation": args.interpolation,
-             "mean": args.mean, "std": args.std}
-    transform = None
-    c = args.channels
-    if args.transform:
-        transform = user_transform.load(args.transform)
-        read, c = user_transform.values_of(transform, args.transform)
-        given = {k: given[k] if given[k] is not None else read[k] for k in given}
-    values, sources = preprocessing.resolve(given, args.arch, type(model).__name__, args.preset)
-    if transform is not None:
-        sources = {k: ("--" + k if getattr(args, k) is not None else f"--transform {args.transform}") for k in sources}
-    mean = values["mean"] * c if len(values["mean"]) == 1 else values["mean"]
-    std = values["std"] * c if len(values["std"]) == 1 else values["std"]
-    if len(mean) != c or len(std) != c:
-        raise ExportError(f"mean and std need 1 or {c} values; got {len(mean)} and {len(std)}")
-    values = dict(values, mean=mean, std=std)
-    for line in preprocessing.describe(values, sources, c):
-        log(line)
-    crop = [values["crop"][0], values["crop"][-1]]
-    spec = {"shape": [1, c, values["size"][0], values["size"][1]], "colour": "RGB" if c == 3 else "L",
-            "resize": values["resize"] or None, "center_crop": crop, "interpolation": values["interpolation"],
-            "mean": mean, "std": std, "sources": sources}
-    if transform is not None:
-        user_transform.check(transform, spec, args.transform, log)
-    return spec
-
-
 def main(argv=None):
     args = parse_args(argv)
     try:
@@ -397,7 +339,7 @@ def run(args):
         labels = args.labels
     else:
         raise ExportError("give the class labels with --labels or --labels-file")
-    spec = preprocessing_spec(args, architecture, model, print)
+    spec = preprocessing.spec_from_args(args, model, print)
     spec["dicom_window"] = dicom_window_rule(args.dicom_window)
     taps = args.taps[0] if args.taps in (["auto"], ["all"]) else args.taps
     manifest = export(model, args.out, name=args.name or architecture, description=args.description,

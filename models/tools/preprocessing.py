@@ -2,6 +2,7 @@
 preset, torchvision's own weights metadata for its architectures, the article's for its
 XRayClassifier. Nothing is guessed: any other model without its preprocessing is refused."""
 from errors import ExportError
+import user_transform
 
 KEYS = ("size", "resize", "crop", "interpolation", "mean", "std")
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
@@ -84,3 +85,33 @@ def describe(values, sources, channels):
             f"preprocessing: {values['interpolation']} resampling ({sources['interpolation']})",
             f"preprocessing: mean {values['mean']} ({sources['mean']})",
             f"preprocessing: std {values['std']} ({sources['std']})"]
+
+
+def spec_from_args(args, model, log):
+    """The manifest's input section from the exporter's options (args), a preset or the architecture's own, with
+    the summary saying where each value came from."""
+    given = {"size": args.size, "resize": args.resize, "crop": args.crop, "interpolation": args.interpolation,
+             "mean": args.mean, "std": args.std}
+    transform = None
+    c = args.channels
+    if args.transform:
+        transform = user_transform.load(args.transform)
+        read, c = user_transform.values_of(transform, args.transform)
+        given = {k: given[k] if given[k] is not None else read[k] for k in given}
+    values, sources = resolve(given, args.arch, type(model).__name__, args.preset)
+    if transform is not None:
+        sources = {k: ("--" + k if getattr(args, k) is not None else f"--transform {args.transform}") for k in sources}
+    mean = values["mean"] * c if len(values["mean"]) == 1 else values["mean"]
+    std = values["std"] * c if len(values["std"]) == 1 else values["std"]
+    if len(mean) != c or len(std) != c:
+        raise ExportError(f"mean and std need 1 or {c} values; got {len(mean)} and {len(std)}")
+    values = dict(values, mean=mean, std=std)
+    for line in describe(values, sources, c):
+        log(line)
+    crop = [values["crop"][0], values["crop"][-1]]
+    spec = {"shape": [1, c, values["size"][0], values["size"][1]], "colour": "RGB" if c == 3 else "L",
+            "resize": values["resize"] or None, "center_crop": crop, "interpolation": values["interpolation"],
+            "mean": mean, "std": std, "sources": sources}
+    if transform is not None:
+        user_transform.check(transform, spec, args.transform, log)
+    return spec

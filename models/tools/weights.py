@@ -142,3 +142,29 @@ def fit_state_dict(model, state, path):
         hint = "; a model fine-tuned to another number of classes needs --num-classes N" if shapes else ""
         raise ExportError(f"{path} does not fit this architecture: keys {'; '.join(parts)}{hint}")
     model.load_state_dict(state)
+
+
+def takes_num_classes(factory):
+    import inspect
+    try:
+        params = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return False
+    return "num_classes" in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
+
+
+def fit_head(factory, model, obj, kwargs, arch, log):
+    """Weights whose only difference from the architecture is the last layer's number of outputs (a
+    model fine-tuned to its own classes): the architecture is built again with that many, and the
+    summary says so. kwargs gets num_classes, so that the manifest records it."""
+    state = obj.state_dict() if isinstance(obj, nn.Module) else obj
+    found = head_outputs(model, state)
+    if found is None:
+        return model
+    layer, n = found
+    log(f"the weights' last layer '{layer}' has {n} outputs: {arch} built with num_classes={n}")
+    kwargs["num_classes"] = n
+    try:
+        return factory(**kwargs)
+    except Exception as e:
+        raise ExportError(f"cannot build '{arch}' with num_classes={n}: {type(e).__name__}: {e}")

@@ -65,10 +65,12 @@ public final class ImageFiles {
                 }
                 if (found.isEmpty()) problems.add(new Problem(p, "no image found in this folder (" + ImageDecoder.FORMATS + ")"));
                 found.stream().sorted().forEach(f -> out.add(new Found(f, p.relativize(f))));
-            } else if (!Files.exists(p) && byItsBytes(p) != null) {
-                Path raw = byItsBytes(p);
-                out.add(new Found(raw, raw.getFileName()));
             } else if (!Files.exists(p)) {
+                Path raw = byItsBytes(p);
+                if (raw != null) {
+                    out.add(new Found(raw, raw.getFileName()));
+                    continue;
+                }
                 problems.add(new Problem(p, "no such file or folder" + (p.toString().startsWith("-") ? " (nor an option of this command)" : "")));
             } else if (FileKinds.isSpecial(p)) {
                 problems.add(new Problem(p, "is " + FileKinds.of(p) + ", not a regular file: not read"));

@@ -53,6 +53,15 @@ final class CliSupport {
         }
     }
 
+    /** One daemon thread of that name for work the command hands off (it never keeps the process alive). */
+    static java.util.concurrent.ExecutorService daemonThread(String name) {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     static String message(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();

@@ -33,7 +33,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -61,8 +60,8 @@ final class ExplainBatch {
     private final Settings s;
     private final ModelRunner runner;
     private final Explainer explainer;
-    private final ExecutorService decoder = Executors.newSingleThreadExecutor(daemon("decode"));
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(daemon("write"));
+    private final ExecutorService decoder = CliSupport.daemonThread("decode");
+    private final ExecutorService writer = CliSupport.daemonThread("write");
     private int failed;
 
     ExplainBatch(Settings settings, ModelRunner runner) {
@@ -349,13 +348,5 @@ final class ExplainBatch {
     private String emptyRow(Path file, long ms, String status) {
         return String.join(",", CliSupport.csv(PathNames.shown(file)), "", "", "", "", "", s.cam().id(), Long.toString(ms), CliSupport.csv(status))
                 + Settings.noMetrics(s.metrics());
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

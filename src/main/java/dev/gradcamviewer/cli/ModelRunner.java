@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,11 +23,7 @@ final class ModelRunner implements AutoCloseable {
         HungException(String message) { super(message); }
     }
 
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "model");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = CliSupport.daemonThread("model");
     private final long timeoutSeconds;
     private final ModelBundle bundle;
     private volatile String hungOn;

@@ -30,11 +30,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int failed = 0;
-        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "decode");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ExecutorService reader = CliSupport.daemonThread("decode");
         try (ModelRunner runner = ModelRunner.open(model, timeout)) {
             ModelBundle bundle = runner.bundle();
             StringBuilder header = new StringBuilder("file,predicted,probability");
