@@ -342,6 +342,16 @@ def colormap_fixtures(out):
         np.save(os.path.join(out, f"{name}.npy"), cmap(values.astype(np.float32))[:, :3].astype(np.float32))
 
 
+def atlas_fixtures(out):
+    """The atlas's statistics from their definitions (NumPy, scipy), and a model trained to cheat."""
+    import atlas_reference
+    import cheat_model
+    atlas_reference.write_fixtures(os.path.join(out, "statistics"))
+    accuracy = cheat_model.write(os.path.join(out, "cheat"), ex.export)
+    if accuracy < 0.95:
+        raise SystemExit(f"the cheating model did not learn its tag (accuracy {accuracy:.2f}): its test would mean nothing")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "target/fixtures"
     s = stamp()
@@ -367,6 +377,7 @@ def main():
     torchvision_fixtures(out)
     multilabel_fixtures(out)
     article_fixture(os.path.join(out, "article"))
+    atlas_fixtures(os.path.join(out, "atlas"))
     with open(stamp_file, "w") as f:
         f.write(s)
     print(f"wrote fixtures to {out}")

@@ -101,11 +101,15 @@ public final class ExplainedImage implements AutoCloseable {
      * size the crop scales by s, so that the overlay can be written at the file's full resolution.
      */
     public HeatmapPlacer.Rows sourceRows(String layer, CamMethod method, Placement placement) {
+        return scaledRows(layer, method, placement, image.step());
+    }
+
+    /** The placed map on the decoded image scaled by {@code s} (a thumbnail's, or the file's own pixels), row by row. */
+    public HeatmapPlacer.Rows scaledRows(String layer, CamMethod method, Placement placement, double s) {
         CamMap m = cam(layer, method);
-        int s = image.step();
         CropRegion c = input.crop();
-        CropRegion full = new CropRegion(c.top() * s, c.left() * s, c.height() * s, c.width() * s, c.scaleY() * s, c.scaleX() * s);
-        return HeatmapPlacer.rows(m.values(), m.height(), m.width(), geometry(layer, placement), full, placement);
+        CropRegion scaled = new CropRegion(c.top() * s, c.left() * s, c.height() * s, c.width() * s, c.scaleY() * s, c.scaleX() * s);
+        return HeatmapPlacer.rows(m.values(), m.height(), m.width(), geometry(layer, placement), scaled, placement);
     }
 
     /** True when this layer was computed in the pass (a model without a manifest has none). */
@@ -118,9 +122,14 @@ public final class ExplainedImage implements AutoCloseable {
     CellGeometry geometry(String layer, Placement placement) {
         Manifest.TapSpec t = taps.get(layer);
         if (t == null) throw new IllegalArgumentException("layer '" + layer + "' is not tapped in this model");
+        return geometry(t, input.height(), input.width(), placement);
+    }
+
+    /** Where a tap's cells sit on a model input of {@code height} x {@code width}. */
+    public static CellGeometry geometry(Manifest.TapSpec t, int height, int width, Placement placement) {
         Manifest.Geometry g = t.geometry();
         if (placement == Placement.RESIZE || g == null) {
-            return CellGeometry.halfPixel(t.shape().get(2), t.shape().get(3), input.height(), input.width());
+            return CellGeometry.halfPixel(t.shape().get(2), t.shape().get(3), height, width);
         }
         return new CellGeometry(g.origin().get(0), g.origin().get(1), g.step().get(0), g.step().get(1));
     }

@@ -20,6 +20,20 @@ final class CliSupport {
                 new BundleException("the bundled demo model was not found; give one with --model"));
     }
 
+    /** The layers a command was asked for ({@code all}: every tapped one; none: the default), each checked against the model. */
+    static java.util.List<String> layersToExplain(ModelBundle bundle, java.util.List<String> asked, boolean all) throws BundleException {
+        if (!bundle.hasManifest()) throw new BundleException(bundle.file().getFileName() + " has no Grad-CAM manifest: export it with models/tools/export_model.py");
+        if (all) return bundle.tapNames();
+        if (asked.isEmpty()) return java.util.List.of(bundle.manifest().defaultLayer());
+        for (String l : asked) {
+            if (!bundle.tapNames().contains(l)) {
+                String why = bundle.tree().find(l).map(n -> n.untappedReason()).orElse("no such layer in the model");
+                throw new BundleException("layer '" + l + "' cannot be explained: " + why);
+            }
+        }
+        return java.util.List.copyOf(new java.util.LinkedHashSet<>(asked));
+    }
+
     /** Makes the folder if need be and proves a file can be written there, before any work is done. */
     static void requireWritableFolder(Path dir, String option) {
         try {
@@ -57,6 +71,16 @@ final class CliSupport {
     static java.util.concurrent.ExecutorService daemonThread(String name) {
         return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** {@code n} daemon threads of that name. */
+    static java.util.concurrent.ExecutorService daemonThreads(String name, int n) {
+        java.util.concurrent.atomic.AtomicInteger k = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, name + "-" + k.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

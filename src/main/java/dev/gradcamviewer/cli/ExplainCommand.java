@@ -129,20 +129,21 @@ final class ExplainCommand implements Callable<Integer> {
         Map<Path, Path> names = OutputNames.assign(listing.images());
         failed = listing.problems().size();
         List<String> summary = new ArrayList<>();
-        summary.add(ExplainBatch.Settings.header(metrics));
+        summary.add(ExplainWork.Settings.header(metrics));
         for (ImageFiles.Problem problem : listing.problems()) {
             System.err.println("gradcam-viewer: " + problem);
             summary.add(String.join(",", CliSupport.csv(PathNames.shown(problem.path())), "", "", "", "", "", "", "",
-                    CliSupport.csv("failed: " + problem.reason())) + ExplainBatch.Settings.noMetrics(metrics));
+                    CliSupport.csv("failed: " + problem.reason())) + ExplainWork.Settings.noMetrics(metrics));
         }
         if (listing.images().size() > 1) TorchEngine.preferThreads(Runtime.getRuntime().availableProcessors() - 1);
-        var firstAhead = ExplainBatch.decodeAhead(listing.files());
+        var firstAhead = ImageBatch.decodeAhead(listing.files());
         List<String> rows = java.util.Collections.synchronizedList(new ArrayList<>());
         boolean started = listing.images().isEmpty();
         try (ModelRunner runner = ModelRunner.openToExplain(model, timeout)) {
             ModelBundle bundle = runner.bundle();
-            ExplainBatch batch = new ExplainBatch(new ExplainBatch.Settings(out, names, chooseLayers(bundle), cam, place, colours, alpha, compression, raw,
+            ExplainWork work = new ExplainWork(new ExplainWork.Settings(out, names, CliSupport.layersToExplain(bundle, layers, allLayers), cam, place, colours, alpha, compression, raw,
                     parseTarget(bundle.labels()), sc, bundle.labels(), metrics), runner);
+            ImageBatch<String> batch = new ImageBatch<>(runner, work.pass(), work, 1);
             Interrupts.beforeHalt(() -> writeSummary(summary, batch.rowsSoFar(rows, "not done: stopped at once (a second Ctrl-C)")));
             try {
                 batch.run(listing.files(), firstAhead, rows);
@@ -170,19 +171,6 @@ final class ExplainCommand implements Callable<Integer> {
             throw new java.io.IOException("summary.csv could not be written into " + out + " (" + CliSupport.message(e)
                     + "); the overlays already written there are whole", e);
         }
-    }
-
-    private List<String> chooseLayers(ModelBundle bundle) throws BundleException {
-        if (!bundle.hasManifest()) throw new BundleException(bundle.file().getFileName() + " has no Grad-CAM manifest: export it with models/tools/export_model.py");
-        if (allLayers) return bundle.tapNames();
-        if (layers.isEmpty()) return List.of(bundle.manifest().defaultLayer());
-        for (String l : layers) {
-            if (!bundle.tapNames().contains(l)) {
-                String why = bundle.tree().find(l).map(n -> n.untappedReason()).orElse("no such layer in the model");
-                throw new BundleException("layer '" + l + "' cannot be explained: " + why);
-            }
-        }
-        return layers;
     }
 
     private int parseTarget(List<String> labels) {

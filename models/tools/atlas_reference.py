@@ -1,0 +1,174 @@
+"""The atlas's statistics written independently from their definitions (NumPy and scipy.ndimage),
+for checking the Java side (atlas.BodyMask, atlas.MapStatistics, atlas.AtlasReduction).
+
+Definitions (docs: README, "Where the model looks across a dataset"):
+- levels: the image as shown, 8-bit. Otsu's threshold t maximises the between-class variance of
+  {levels <= t} and {levels > t}, the first such t. The body is the largest 4-connected region of
+  levels > t, its holes (background not 4-connected to the image's edge) filled.
+- the border band: within round(0.05 W) columns of the left or right edge, or round(0.05 H) rows of
+  the top or bottom (at least 1).
+- heat: the placed map clipped at 0; a share is heat in a region / all heat; the uniform baseline is
+  the region's share of the placed map's rectangle (the model's crop). Peak: the placed map's first
+  maximum in reading order. No heat: the heat sums to 0.
+- per group: means over the images with heat; fixed_spot is the share of those whose peak lies
+  within a tenth of their image's diagonal of the group's median peak (normalised coordinates,
+  (x + 0.5) / W and (y + 0.5) / H, medians taken per axis).
+"""
+import json
+import os
+
+import numpy as np
+from scipy import ndimage
+
+
+def otsu(levels):
+    hist = np.bincount(levels.ravel().astype(np.int64), minlength=256).astype(np.float64)
+    n = float(levels.size)
+    t = np.arange(256, dtype=np.float64)
+    total = float((t * hist).sum())
+    c0 = np.cumsum(hist)[:255]
+    s0 = np.cumsum(t * hist)[:255]
+    c1 = n - c0
+    valid = (c0 > 0) & (c1 > 0)
+    if not valid.any():
+        return -1
+    d = total * c0 - n * s0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(valid, d * d / (c0 * c1), -1.0)
+    return int(np.argmax(v))
+
+
+def body_mask(levels):
+    t = otsu(levels)
+    if t < 0:
+        return np.ones(levels.shape, bool)
+    labels, count = ndimage.label(levels > t)
+    if count == 0:
+        return np.zeros(levels.shape, bool)
+    sizes = np.bincount(labels.ravel())[1:]
+    largest = labels == (int(np.argmax(sizes)) + 1)
+    return ndimage.binary_fill_holes(largest)
+
+
+def border_band(h, w):
+    bx = max(1, int(np.floor(0.05 * w + 0.5)))
+    by = max(1, int(np.floor(0.05 * h + 0.5)))
+    band = np.zeros((h, w), bool)
+    band[:, :bx] = band[:, w - bx:] = True
+    band[:by, :] = band[h - by:, :] = True
+    return band
+
+
+def map_statistics(levels, placed, x, y, mask=None):
+    h, w = levels.shape
+    body = body_mask(levels)
+    band = border_band(h, w)
+    full = np.zeros((h, w), np.float64)
+    inside = np.zeros((h, w), bool)
+    ph, pw = placed.shape
+    full[y:y + ph, x:x + pw] = placed
+    inside[y:y + ph, x:x + pw] = True
+    heat = np.where(inside, np.clip(full, 0, None), 0.0)
+    total = heat.sum()
+    area = inside.sum()
+    r = {
+        "uniform_outside_body": float((inside & ~body).sum() / area),
+        "uniform_border": float((inside & band).sum() / area),
+        "uniform_mask": float((inside & mask).sum() / area) if mask is not None else None,
+        "body_pixels": int(body.sum()),
+        "otsu": otsu(levels),
+    }
+    if not total > 0:
+        r.update(no_heat=True)
+        return r
+    k = int(np.argmax(placed))  # first maximum in reading order, within the crop
+    py, px = y + k // pw, x + k % pw
+    r.update(no_heat=False,
+             heat_outside_body=float(heat[~body].sum() / total),
+             heat_in_border=float(heat[band].sum() / total),
+             heat_in_mask=float(heat[mask].sum() / total) if mask is not None else None,
+             peak_x=px, peak_y=py,
+             peak_outside_body=bool(not body[py, px]),
+             peak_in_border=bool(band[py, px]),
+             peak_in_mask=bool(mask[py, px]) if mask is not None else False)
+    return r
+
+
+def flagged(s):
+    return (not s["no_heat"]) and (s["peak_outside_body"] or s["peak_in_border"] or s["heat_outside_body"] > 0.5)
+
+
+def reduce_group(rows):
+    """rows: (statistics, width, height) of a group's images."""
+    heat = [(s, w, h) for s, w, h in rows if not s["no_heat"]]
+    g = {"images": len(rows), "no_heat": sum(s["no_heat"] for s, _, _ in rows) / len(rows),
+         "flagged_images": sum(flagged(s) for s, _, _ in rows)}
+    if not heat:
+        return g
+    for key in ("heat_outside_body", "uniform_outside_body", "heat_in_border", "uniform_border"):
+        g[key] = float(np.mean([s[key] for s, _, _ in heat]))
+    g["peak_outside_body"] = float(np.mean([s["peak_outside_body"] for s, _, _ in heat]))
+    g["peak_in_border"] = float(np.mean([s["peak_in_border"] for s, _, _ in heat]))
+    nx = np.array([(s["peak_x"] + 0.5) / w for s, w, h in heat])
+    ny = np.array([(s["peak_y"] + 0.5) / h for s, w, h in heat])
+    mx, my = np.median(nx), np.median(ny)
+    ws = np.array([w for _, w, _ in heat], np.float64)
+    hs = np.array([h for _, _, h in heat], np.float64)
+    dist = np.hypot((nx - mx) * ws, (ny - my) * hs)
+    g["fixed_spot"] = float(np.mean(dist <= 0.1 * np.hypot(ws, hs)))
+    return g
+
+
+def write_fixtures(out, seed=20261208):
+    """Small images with a body, lungs, a bright tag and a marker; random maps (some ringing below
+    zero, one with no heat, one peaking on the tag) placed over a crop; lesion-like masks."""
+    import phantoms
+    os.makedirs(out, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    sizes = [(64, 80), (97, 64), (128, 128), (75, 75), (50, 120), (110, 90), (64, 64), (90, 70)]
+    cases = []
+    for k, (h, w) in enumerate(sizes):
+        img, lesion = phantoms.make_phantom(h, w, positive=k % 2 == 0, rng=rng)
+        if k % 3 != 2:  # a text tag: a bright block apart from the body, near a corner
+            th, tw = max(3, h // 10), max(5, w // 5)
+            ty, tx = int(rng.integers(1, 4)), int(rng.integers(w - tw - 4, w - tw))
+            img[ty:ty + th, tx:tx + tw] = rng.uniform(0.9, 1.0)
+        levels = np.clip(np.floor(img * 255 + 0.5), 0, 255).astype(np.float32)
+        if k == 6:
+            levels[:] = 117  # one level: no background to tell
+        cy0, cx0 = int(rng.integers(0, h // 6 + 1)), int(rng.integers(0, w // 6 + 1))
+        ch, cw = h - cy0 - int(rng.integers(0, h // 6 + 1)), w - cx0 - int(rng.integers(0, w // 6 + 1))
+        if k in (0, 4):  # the crop is the whole image
+            cy0, cx0, ch, cw = 0, 0, h, w
+        yy, xx = np.mgrid[0:ch, 0:cw]
+        placed = np.zeros((ch, cw), np.float64)
+        for _ in range(int(rng.integers(1, 4))):
+            cy, cx, s = rng.uniform(0, ch), rng.uniform(0, cw), rng.uniform(3, 12)
+            placed += rng.uniform(0.3, 1) * np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * s * s))
+        placed = placed / placed.max() - 0.03 * rng.random((ch, cw))  # ringing below zero here and there
+        if k == 3:
+            placed = -np.abs(placed) * 0.01  # no heat at all
+        if k == 5:  # the peak on the tag, if there is one in the crop
+            ty, tx = 3 - cy0, w - 10 - cx0
+            if 0 <= ty < ch and 0 <= tx < cw:
+                placed[max(0, ty - 2):ty + 3, max(0, tx - 2):tx + 3] = 1.5
+        placed = placed.astype(np.float32)
+        mask = lesion if lesion.any() else (np.hypot(*np.mgrid[0:h, 0:w] - np.array([[[h / 2]], [[w / 3]]])) < min(h, w) / 5)
+        name = f"case-{k}"
+        np.save(os.path.join(out, name + ".levels.npy"), levels)
+        np.save(os.path.join(out, name + ".placed.npy"), placed)
+        np.save(os.path.join(out, name + ".mask.npy"), mask.astype(np.float32))
+        np.save(os.path.join(out, name + ".body.npy"), body_mask(levels.astype(np.int64)).astype(np.float32))
+        stats = map_statistics(levels.astype(np.int64), placed.astype(np.float64), cx0, cy0, mask)
+        cases.append({"name": name, "width": w, "height": h, "x": cx0, "y": cy0, "label": "A" if k < 5 else "B",
+                      "statistics": stats})
+    groups = {}
+    for label in ("A", "B"):
+        groups[label] = reduce_group([(c["statistics"], c["width"], c["height"]) for c in cases if c["label"] == label])
+    with open(os.path.join(out, "cases.json"), "w") as f:
+        json.dump({"cases": cases, "groups": groups}, f, indent=1)
+
+
+if __name__ == "__main__":
+    import sys
+    write_fixtures(sys.argv[1] if len(sys.argv) > 1 else "target/fixtures/atlas")

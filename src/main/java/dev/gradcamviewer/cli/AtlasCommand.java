@@ -1,0 +1,177 @@
+package dev.gradcamviewer.cli;
+
+import dev.gradcamviewer.app.ImageFiles;
+import dev.gradcamviewer.atlas.AtlasRow;
+import dev.gradcamviewer.atlas.LabelsFile;
+import dev.gradcamviewer.atlas.MaskFiles;
+import dev.gradcamviewer.atlas.Outcomes;
+import dev.gradcamviewer.cam.CamMethod;
+import dev.gradcamviewer.cam.CamMethods;
+import dev.gradcamviewer.files.FolderLock;
+import dev.gradcamviewer.files.PathNames;
+import dev.gradcamviewer.imaging.Colormap;
+import dev.gradcamviewer.imaging.HeatColorizer;
+import dev.gradcamviewer.imaging.Placement;
+import dev.gradcamviewer.model.ModelBundle;
+import dev.gradcamviewer.model.Score;
+import dev.gradcamviewer.model.TorchEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "atlas", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class, description = {
+        "Where the model looks across a dataset: per image and method, the share of the heat outside the body, in the",
+        "border band and in a mask, and where the peak lies, each beside a uniform map's; reduced per predicted label (and",
+        "with --labels per true label and outcome), with mean maps. Writes atlas.json, images.csv, mean-maps/ and a",
+        "self-contained report.html into --out, and a WARNING line on stderr for each flagged label.",
+        "Exit code 1 if any image failed."})
+final class AtlasCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "model bundle (*.pt); default: the bundled demo model")
+    Path model;
+
+    @Option(names = "--method", description = "CAM method; repeat for several (default: gradcam and hirescam)")
+    List<String> methods = new ArrayList<>();
+
+    @Option(names = "--layer", description = "tapped layer (dotted path); repeat for several; default: the model's default layer")
+    List<String> layers = new ArrayList<>();
+
+    @Option(names = "--labels", description = "true labels: a CSV 'image,label' (findings separated by |) or NIH ChestX-ray14's Data_Entry_2017.csv")
+    Path labels;
+
+    @Option(names = "--masks", description = "folder of region masks (lung masks), one per image, matched by file stem with or without .mask")
+    Path masks;
+
+    @Option(names = "--limit", description = "take only the first N images (in the listing's order)")
+    Integer limit;
+
+    @Option(names = "--workers", defaultValue = "1", description = "threads for the statistics beside the model's (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--score", defaultValue = "logit", description = "logit (default) or probability (the article's choice)")
+    String score;
+
+    @Option(names = "--placement", defaultValue = "receptive-field", description = "receptive-field (default) or resize (the article's)")
+    String placement;
+
+    @Option(names = "--timeout", defaultValue = "300", description = "seconds the model may take to load or for one image before it is reported as hung (default: ${DEFAULT-VALUE})")
+    long timeout;
+
+    @Option(names = "--out", required = true, description = "output folder")
+    Path out;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGES_OR_FOLDERS")
+    List<Path> inputs;
+
+    @Override
+    public Integer call() throws Exception {
+        List<CamMethod> cams = chooseMethods();
+        Score sc = ExplainCommand.parseScore(score);
+        Placement place = Placement.of(placement);
+        if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be at least 1");
+        if (workers < 1) throw new IllegalArgumentException("--workers must be at least 1");
+        LabelsFile truth = readLabels();
+        MaskFiles maskFiles = readMasks();
+        boolean made = !Files.isDirectory(out);
+        CliSupport.requireWritableFolder(out, "--out");
+        boolean written = false;
+        try (FolderLock lock = CliSupport.lockFolder(out, "--out", "atlas")) {
+            if (lock.staleHolder() != null) {
+                System.err.println("gradcam-viewer: " + out + ": took over the lock left by a run that ended without releasing it (" + lock.staleHolder() + ")");
+            }
+            int failed = run(cams, sc, place, truth, maskFiles);
+            written = true;
+            return failed == 0 ? 0 : 1;
+        } catch (Nothing e) {
+            return 1;
+        } finally {
+            if (made && !written) CliSupport.removeIfEmpty(out);
+        }
+    }
+
+    /** A run that did nothing (no image given could be listed, the model refused): no file is written. */
+    private static final class Nothing extends Exception { }
+
+    private int run(List<CamMethod> cams, Score sc, Placement place, LabelsFile truth, MaskFiles maskFiles) throws Exception {
+        ImageFiles.Listing listing = ImageFiles.list(inputs);
+        for (ImageFiles.Problem problem : listing.problems()) System.err.println("gradcam-viewer: " + problem);
+        List<Path> files = listing.files();
+        if (limit != null && files.size() > limit) files = files.subList(0, limit);
+        if (truth != null) {
+            truth.reportUnknown(files);
+            truth.warnings().forEach(w -> System.err.println("gradcam-viewer: " + w));
+        }
+        if (files.size() > 1) TorchEngine.preferThreads(Runtime.getRuntime().availableProcessors() - 1);
+        var firstAhead = ImageBatch.decodeAhead(files);
+        int failed = listing.problems().size();
+        try (ModelRunner runner = ModelRunner.openToExplain(model, timeout)) {
+            ModelBundle bundle = runner.bundle();
+            List<String> layerNames = CliSupport.layersToExplain(bundle, layers, false);
+            Outcomes outcomes = new Outcomes(bundle.labels());
+            AtlasRows rows = new AtlasRows(outcomes);
+            FlaggedThumbnails thumbs = new FlaggedThumbnails(12, new HeatColorizer(Colormap.of("jet"), 2), 0.4);
+            AtlasWork work = new AtlasWork(new AtlasWork.Settings(layerNames, cams, place, truth, maskFiles, outcomes), runner, thumbs);
+            ImageBatch<AtlasRow> batch = new ImageBatch<>(runner, new ImageBatch.Pass(layerNames, -1, sc), work, workers);
+            AtlasOutputs outputs = new AtlasOutputs(out, bundle, layerNames, cams, place, truth, maskFiles, listing.problems());
+            Interrupts.beforeHalt(() -> outputs.write(batch.rowsSoFar(rows, "not done: stopped at once (a second Ctrl-C)"), rows.summaries(), thumbs, true));
+            boolean stopped = false;
+            try {
+                batch.run(files, firstAhead, rows);
+            } catch (Exception e) {
+                stopped = true;
+                if (rows.isEmpty()) throw e;
+                System.err.println("gradcam-viewer: error: " + CliSupport.message(e) + "; the atlas of the images done so far is written, marked partial");
+                failed++;
+            } finally {
+                Interrupts.beforeHalt(null);
+                failed += batch.failed();
+            }
+            if (rows.isEmpty() && files.isEmpty()) {
+                System.err.println("gradcam-viewer: no image to make an atlas of");
+                throw new Nothing();
+            }
+            List<AtlasRow> all = rows.copy();
+            boolean partial = stopped || Interrupts.requested() || all.stream().anyMatch(r -> r.status().startsWith("not done"));
+            outputs.write(all, rows.summaries(), thumbs, partial);
+            for (String line : outputs.warnings(rows.summaries())) System.err.println(line);
+        }
+        return failed;
+    }
+
+    private List<CamMethod> chooseMethods() {
+        List<String> names = methods.isEmpty() ? List.of("gradcam", "hirescam") : methods;
+        List<CamMethod> out = new ArrayList<>();
+        for (String n : new LinkedHashSet<>(names)) {
+            out.add(CamMethods.byName(n).orElseThrow(() -> new IllegalArgumentException("unknown method '" + n + "' ("
+                    + String.join(", ", CamMethods.FOR_VIEWER.stream().map(CamMethod::id).toList()) + ")")));
+        }
+        return out;
+    }
+
+    private LabelsFile readLabels() throws java.io.IOException {
+        if (labels == null) return null;
+        if (!Files.isRegularFile(labels)) throw new IllegalArgumentException("--labels " + PathNames.shown(labels) + ": no such file");
+        try {
+            return LabelsFile.read(labels);
+        } catch (LabelsFile.FormatException e) {
+            throw new IllegalArgumentException("--labels " + e.getMessage());
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IllegalArgumentException("--labels " + PathNames.shown(labels) + ": not a UTF-8 text file");
+        }
+    }
+
+    private MaskFiles readMasks() {
+        if (masks == null) return null;
+        try {
+            return new MaskFiles(masks);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--masks " + CliSupport.message(e));
+        }
+    }
+}
