@@ -47,7 +47,7 @@ final class AtlasReport {
                 .append("th{background:#f3f3f5}td.l,th.l{text-align:left}tr.flag td{background:#fff1f0}.base{color:#888}")
                 .append(".warn{background:#fff1f0;border-left:4px solid #d93025;padding:6px 10px;margin:4px 0}.note{background:#f4f6fb;border-left:4px solid #7a8bb5;padding:6px 10px;margin:4px 0}")
                 .append(".partial{background:#fff7d6;border:1px solid #e0b400;padding:8px}.grid{display:flex;flex-wrap:wrap;gap:12px}")
-                .append("figure{margin:0;width:232px;font-size:12px}figure img{max-width:224px;max-height:224px;display:block}img.mean{width:96px;height:auto}")
+                .append("figure{margin:0;width:232px;font-size:12px;overflow-wrap:anywhere}figure img{max-width:224px;max-height:224px;display:block}img.mean{width:96px;height:auto}")
                 .append("p.small{font-size:12px;color:#555;max-width:1000px}\n</style></head><body>\n");
         b.append("<h1>Where the model looks: ").append(esc(atlas.path("model").path("name").asText())).append("</h1>\n");
         b.append("<p>").append(atlas.path("images_done").asInt()).append(" of ").append(atlas.path("images").asInt()).append(" images done, ")
@@ -94,7 +94,8 @@ final class AtlasReport {
                 for (FlaggedThumbnails.Thumbnail th : t) {
                     MapStatistics s = th.statistics();
                     b.append("<figure><img alt=\"").append(esc(th.image())).append("\" src=\"data:image/png;base64,")
-                            .append(Base64.getEncoder().encodeToString(th.png())).append("\"><figcaption>").append(esc(th.image())).append("<br>")
+                            .append(Base64.getEncoder().encodeToString(th.png())).append("\"><figcaption title=\"").append(esc(th.image())).append("\">")
+                            .append(esc(fileName(th.image()))).append("<br>predicted ").append(esc(th.predicted())).append("; ")
                             .append(pct(s.heatOutsideBody())).append(" of the heat outside the body")
                             .append(s.peakOutsideBody() ? "; peak outside the body" : "").append(s.peakInBorder() ? "; peak in the border band" : "")
                             .append("</figcaption></figure>\n");
@@ -142,6 +143,11 @@ final class AtlasReport {
 
     private static String pct(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * v);
+    }
+
+    private static String fileName(String path) {
+        int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+        return path.substring(slash + 1);
     }
 
     static String esc(String s) {

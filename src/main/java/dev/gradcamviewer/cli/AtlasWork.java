@@ -85,7 +85,7 @@ final class AtlasWork implements ImageWork<AtlasRow> {
                     String rowStatus = cells.zeroGradient() ? "ok; saturated: the score has no gradient (try --score logit)" : status;
                     rows.add(new AtlasRow(shown, rowStatus, p.predictedLabel(), p.probability(p.predicted()), truth, outcome, layer, m.id(), w, h, st,
                             mask.warning(), cells.values().clone(), cells.height(), cells.width(), input, in.height(), in.width()));
-                    if (st.flagged()) thumbnails.offer(layer, m, shown, st, ex, s.placement());
+                    if (st.flagged()) thumbnails.offer(layer, m, shown, p.predictedLabel(), st, ex, s.placement());
                 }
             }
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {

@@ -27,7 +27,7 @@ final class FlaggedThumbnails {
     static final int SIZE = 224;
 
     /** One flagged map's thumbnail, with what its caption says. */
-    record Thumbnail(String image, String layer, String method, MapStatistics statistics, byte[] png) { }
+    record Thumbnail(String image, String predicted, String layer, String method, MapStatistics statistics, byte[] png) { }
 
     private final int keep;
     private final HeatColorizer colours;
@@ -40,7 +40,7 @@ final class FlaggedThumbnails {
         this.alpha = alpha;
     }
 
-    void offer(String layer, CamMethod method, String image, MapStatistics st, ExplainedImage ex, Placement placement) throws java.io.IOException {
+    void offer(String layer, CamMethod method, String image, String predicted, MapStatistics st, ExplainedImage ex, Placement placement) throws java.io.IOException {
         String key = layer + "|" + method.id();
         synchronized (this) {
             PriorityQueue<Thumbnail> q = best.computeIfAbsent(key, k -> new PriorityQueue<>(Comparator.comparingDouble(t -> t.statistics().flagStrength())));
@@ -49,7 +49,7 @@ final class FlaggedThumbnails {
         byte[] png = render(ex, layer, method, placement);
         synchronized (this) {
             PriorityQueue<Thumbnail> q = best.get(key);
-            q.add(new Thumbnail(image, layer, method.id(), st, png));
+            q.add(new Thumbnail(image, predicted, layer, method.id(), st, png));
             while (q.size() > keep) q.poll();
         }
     }

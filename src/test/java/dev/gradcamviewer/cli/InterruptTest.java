@@ -56,6 +56,30 @@ class InterruptTest {
         assertEquals("", Files.readString(dir.resolve("stdout.txt")), "explain writes nothing to stdout");
     }
 
+    /** Ctrl-C in the middle of an atlas: what was aggregated so far is written, marked partial, and every input is listed. */
+    @org.junit.jupiter.api.Test
+    void aSignalDuringAtlasWritesTheAtlasSoFarMarkedPartial(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        for (int copy = 0; copy < 40; copy++) Files.copy(Fixtures.sample("phantom-01-pneumonia.png"), in.resolve(copy + ".png"));
+        Process p = HungModelTest.start(dir, "atlas", "--out", dir.resolve("out").toString(), in.toString());
+        Path err = dir.resolve("stderr.txt");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!Files.readString(err).contains("[4/40]")) {
+            assertTrue(p.isAlive() && System.currentTimeMillis() < deadline, Files.readString(err));
+            Thread.sleep(20);
+        }
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertEquals(130, HungModelTest.finish(p, 60), Files.readString(err));
+        var atlas = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("out/atlas.json").toFile());
+        assertTrue(atlas.get("partial").asBoolean(), atlas.toString());
+        int done = atlas.get("images_done").asInt();
+        assertTrue(done >= 3 && done < 40, "the images done before the stop: " + done);
+        assertEquals(40, atlas.get("images").asInt(), "every input is counted");
+        List<String> rows = Files.readAllLines(dir.resolve("out/images.csv"));
+        assertEquals(1 + 2 * done + (40 - done), rows.size(), "two methods' rows per image done, one per image not done: " + rows);
+        assertTrue(Files.readString(dir.resolve("out/report.html")).contains("Partial:"), "the report says so");
+    }
+
     /** A second Ctrl-C stops at once, and still leaves a whole summary.csv listing every input and no temporary file. */
     @org.junit.jupiter.api.Test
     void aSecondCtrlCStopsAtOnceLeavingASummaryAndNoTemporaryFile(@TempDir Path dir) throws Exception {
