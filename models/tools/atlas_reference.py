@@ -94,6 +94,43 @@ def map_statistics(levels, placed, x, y, mask=None):
     return r
 
 
+def localisation(levels_shape, placed, x, y, region):
+    """Pointing game, IoU of the Otsu-thresholded min-max normalised map, mass inside, ROC AUC."""
+    from scipy.stats import rankdata
+    h, w = levels_shape
+    full = np.zeros((h, w), np.float64)
+    ph, pw = placed.shape
+    full[y:y + ph, x:x + pw] = placed
+    heat = np.clip(full, 0, None)
+    total = heat.sum()
+    if not total > 0:
+        return {"hit": False, "iou": 0.0, "mass_inside": None, "auc": 0.5}
+    k = int(np.argmax(placed))
+    hit = bool(region[y + k // pw, x + k % pw])
+    lo, hi = full.min(), full.max()
+    u = (full - lo) / (hi - lo) if hi > lo else np.zeros_like(full)
+    levels = np.clip(np.floor(u * 255 + 0.5), 0, 255).astype(np.int64)
+    t = otsu(levels)
+    seg = levels > t if t >= 0 else np.zeros((h, w), bool)
+    union = (seg | region).sum()
+    iou = float((seg & region).sum() / union) if union else 0.0
+    values = full.astype(np.float32).astype(np.float64).ravel()
+    ranks = rankdata(values)  # ties share their mean rank
+    pos = region.ravel()
+    p, q = pos.sum(), (~pos).sum()
+    auc = float((ranks[pos].sum() - p * (p + 1) / 2) / (p * q))
+    return {"hit": hit, "iou": iou, "mass_inside": float(heat[region].sum() / total), "auc": auc}
+
+
+def box_region(h, w, boxes):
+    """Pixels whose centre lies in a box [x, y, w, h] (x <= px + 0.5 < x + w, likewise in y)."""
+    yy, xx = np.mgrid[0:h, 0:w] + 0.5
+    r = np.zeros((h, w), bool)
+    for bx, by, bw, bh in boxes:
+        r |= (xx >= bx) & (xx < bx + bw) & (yy >= by) & (yy < by + bh)
+    return r
+
+
 def flagged(s):
     return (not s["no_heat"]) and (s["peak_outside_body"] or s["peak_in_border"] or s["heat_outside_body"] > 0.5)
 
@@ -160,8 +197,15 @@ def write_fixtures(out, seed=20261208):
         np.save(os.path.join(out, name + ".mask.npy"), mask.astype(np.float32))
         np.save(os.path.join(out, name + ".body.npy"), body_mask(levels.astype(np.int64)).astype(np.float32))
         stats = map_statistics(levels.astype(np.int64), placed.astype(np.float64), cx0, cy0, mask)
+        boxes = [[float(rng.uniform(0, w * 0.6)), float(rng.uniform(0, h * 0.6)), float(rng.uniform(4, w * 0.4)), float(rng.uniform(4, h * 0.4))]
+                 for _ in range(1 + k % 2)]
+        if k % 2 == 0:  # one box around the map's peak: the pointing game's hit
+            pk = int(np.argmax(placed))
+            py, px = cy0 + pk // placed.shape[1], cx0 + pk % placed.shape[1]
+            boxes[0] = [px - 3.25, py - 2.5, 7.0, 6.0]
+        loc = localisation((h, w), placed.astype(np.float64), cx0, cy0, box_region(h, w, boxes))
         cases.append({"name": name, "width": w, "height": h, "x": cx0, "y": cy0, "label": "A" if k < 5 else "B",
-                      "statistics": stats})
+                      "statistics": stats, "boxes": boxes, "localisation": loc})
     groups = {}
     for label in ("A", "B"):
         groups[label] = reduce_group([(c["statistics"], c["width"], c["height"]) for c in cases if c["label"] == label])

@@ -308,11 +308,32 @@ def pointing_fixtures(out, count=60):
     os.makedirs(out)
     rng = np.random.default_rng(20261129)
     sizes = [(256, 256), (320, 256), (256, 336), (512, 512)]
+    boxes = []
     for k in range(count):
         h, w = sizes[k % len(sizes)]
         img, mask = phantoms.make_phantom(h, w, True, rng)
         Image.fromarray(np.round(img * 255).astype(np.uint8), "L").save(os.path.join(out, f"phantom-{k:02d}.png"))
         Image.fromarray((mask * 255).astype(np.uint8), "L").save(os.path.join(out, f"phantom-{k:02d}.mask.png"))
+        boxes.extend((f"phantom-{k:02d}.png", box) for box in lesion_boxes(mask))
+    # the lesions' bounding boxes as NIH ChestX-ray14's BBox_List_2017.csv has them, and a few as RSNA's
+    with open(os.path.join(out, "BBox_List_2017.csv"), "w") as f:
+        f.write("Image Index,Finding Label,Bbox [x,y,w,h],,,\n")
+        for name, (x, y, w, h) in boxes:
+            f.write(f"{name},Pneumonia,{x},{y},{w},{h}\n")
+    with open(os.path.join(out, "stage_2_train_labels.csv"), "w") as f:
+        f.write("patientId,x,y,width,height,Target\n")
+        for name, (x, y, w, h) in boxes:
+            if name < "phantom-05":
+                f.write(f"{name[:-4]},{x},{y},{w},{h},1\n")
+        f.write("phantom-09,,,,,0\n")
+
+
+def lesion_boxes(mask):
+    """The bounding box [x, y, w, h] of each 8-connected lesion region, in pixels (edges)."""
+    from scipy import ndimage
+    labels, _ = ndimage.label(mask, structure=np.ones((3, 3)))
+    return [(float(s[1].start), float(s[0].start), float(s[1].stop - s[1].start), float(s[0].stop - s[0].start))
+            for s in ndimage.find_objects(labels)]
 
 
 def decoding_fixtures(out):

@@ -24,6 +24,7 @@ public final class MaskFiles {
 
     private final Path dir;
     private final Map<String, Path> byStem = new HashMap<>();
+    private final java.util.Set<Path> masks = new java.util.HashSet<>();
 
     /** A mask on an image's pixels, and what was noticed making it (a mask of another size, scaled); null mask: none found. */
     public record Found(boolean[] inside, Path file, String warning) { }
@@ -31,25 +32,44 @@ public final class MaskFiles {
     public MaskFiles(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + " is not a folder");
         this.dir = dir;
+        List<Path> all;
         try (Stream<Path> files = Files.list(dir)) {
-            files.sorted().forEach(p -> {
+            all = files.sorted().toList();
+        }
+        // a name with the suffix is a mask for sure; a plain name only where no such mask is (the folder may hold the images too)
+        for (boolean suffixed : new boolean[] {true, false}) {
+            for (Path p : all) {
                 String name = p.getFileName().toString();
                 String lower = name.toLowerCase(Locale.ROOT);
                 for (String ext : EXTENSIONS) {
                     if (!lower.endsWith(ext)) continue;
                     String stem = name.substring(0, name.length() - ext.length());
+                    String bare = null;
                     for (String suffix : List.of(".mask", "_mask")) {
-                        if (stem.toLowerCase(Locale.ROOT).endsWith(suffix)) {
-                            byStem.putIfAbsent(stem.substring(0, stem.length() - suffix.length()), p);
-                        }
+                        if (stem.toLowerCase(Locale.ROOT).endsWith(suffix)) bare = stem.substring(0, stem.length() - suffix.length());
                     }
-                    byStem.putIfAbsent(stem, p);
+                    if (suffixed && bare != null) byStem.putIfAbsent(bare, p);
+                    if (!suffixed && bare == null) byStem.putIfAbsent(stem, p);
                 }
-            });
+            }
         }
+        for (Path p : byStem.values()) masks.add(real(p));
     }
 
     public Path dir() { return dir; }
+
+    /** Whether this file is one of the folder's masks (a folder of images with their masks beside them). */
+    public boolean isMask(Path file) {
+        return masks.contains(real(file));
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
 
     /** Whether a mask is there for this image. */
     public boolean has(Path image) { return byStem.containsKey(stem(image)); }

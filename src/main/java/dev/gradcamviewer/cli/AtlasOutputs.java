@@ -9,7 +9,10 @@ import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.atlas.AtlasReduction;
 import dev.gradcamviewer.atlas.AtlasRow;
+import dev.gradcamviewer.atlas.BoxesFile;
 import dev.gradcamviewer.atlas.LabelsFile;
+import dev.gradcamviewer.atlas.Localisation;
+import dev.gradcamviewer.atlas.LocalisationReduction;
 import dev.gradcamviewer.atlas.MapStatistics;
 import dev.gradcamviewer.atlas.MaskFiles;
 import dev.gradcamviewer.atlas.Outcomes;
@@ -52,11 +55,15 @@ final class AtlasOutputs {
     private final Placement placement;
     private final LabelsFile labels;
     private final MaskFiles masks;
+    private final BoxesFile boxes;
+    private final LocalisationReduction localisation;
     private final List<ImageFiles.Problem> problems;
     private final HeatColorizer meanColours = new HeatColorizer(Colormap.of("jet"), 1);
 
     AtlasOutputs(Path out, ModelBundle bundle, List<String> layers, List<CamMethod> methods, Placement placement, LabelsFile labels,
-                 MaskFiles masks, List<ImageFiles.Problem> problems) {
+                 MaskFiles masks, BoxesFile boxes, LocalisationReduction localisation, List<ImageFiles.Problem> problems) {
+        this.boxes = boxes;
+        this.localisation = localisation;
         this.out = out;
         this.bundle = bundle;
         this.layers = layers;
@@ -77,9 +84,11 @@ final class AtlasOutputs {
         try {
             Map<AtlasReduction.Key, String> meanMaps = writeMeanMaps(summaries);
             writeText("images.csv", imagesCsv(rows));
+            List<LocalisationReduction.Summary> located = localisation.summaries();
+            if (boxes != null || !located.isEmpty()) writeText("localisation.csv", localisationCsv(located));
             ObjectNode json = json(rows, summaries, meanMaps, partial);
             writeText("atlas.json", new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
-            writeText("report.html", new AtlasReport(json, summaries, meanMaps, thumbs, layers, methods, out).html());
+            writeText("report.html", new AtlasReport(json, summaries, located, meanMaps, thumbs, layers, methods, out).html());
         } catch (IOException e) {
             throw new IOException("the atlas could not be written into " + out + " (" + CliSupport.message(e) + ")", e);
         }
@@ -126,9 +135,9 @@ final class AtlasOutputs {
     private String imagesCsv(List<AtlasRow> rows) {
         StringBuilder b = new StringBuilder("image,status,predicted,probability,truth,outcome,layer,method,no_heat,heat_outside_body,"
                 + "uniform_outside_body,heat_in_border,uniform_border,heat_in_mask,uniform_mask,peak_x,peak_y,peak_outside_body,"
-                + "peak_in_border,peak_in_mask,flagged,flag_strength\n");
+                + "peak_in_border,peak_in_mask,flagged,flag_strength,explained,hit,iou,mass_inside,auc\n");
         for (ImageFiles.Problem p : problems) {
-            b.append(CliSupport.csv(PathNames.shown(p.path()))).append(',').append(CliSupport.csv("failed: " + p.reason())).append(",,,,,,").append(",".repeat(14)).append('\n');
+            b.append(CliSupport.csv(PathNames.shown(p.path()))).append(',').append(CliSupport.csv("failed: " + p.reason())).append(",,,,,,").append(",".repeat(19)).append('\n');
         }
         for (AtlasRow r : rows) {
             b.append(CliSupport.csv(r.image())).append(',').append(CliSupport.csv(r.status())).append(',').append(CliSupport.csv(r.predicted())).append(',')
@@ -137,7 +146,7 @@ final class AtlasOutputs {
                     .append(CliSupport.csv(r.layer())).append(',').append(r.method()).append(',');
             MapStatistics s = r.statistics();
             if (s == null) {
-                b.append(",".repeat(13)).append('\n');
+                b.append(",".repeat(18)).append('\n');
                 continue;
             }
             b.append(s.noHeat()).append(',').append(num(s.heatOutsideBody())).append(',').append(num(s.uniformOutsideBody())).append(',')
@@ -145,7 +154,24 @@ final class AtlasOutputs {
                     .append(num(s.uniformMask())).append(',').append(s.noHeat() ? "" : s.peakX()).append(',').append(s.noHeat() ? "" : s.peakY()).append(',')
                     .append(s.noHeat() ? "" : s.peakOutsideBody()).append(',').append(s.noHeat() ? "" : s.peakInBorder()).append(',')
                     .append(s.noHeat() || !s.hasMask() ? "" : s.peakInMask()).append(',').append(s.flagged()).append(',')
-                    .append(String.format(Locale.ROOT, "%.4f", s.flagStrength())).append('\n');
+                    .append(String.format(Locale.ROOT, "%.4f", s.flagStrength())).append(',').append(CliSupport.csv(r.explained())).append(',');
+            Localisation l = r.localisation();
+            if (l == null) b.append(",,,");
+            else b.append(l.hit()).append(',').append(num(l.iou())).append(',').append(num(l.massInside())).append(',').append(num(l.auc()));
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    static final String LOCALISATION_HEADER = "method,layer,label,images,hit_rate,iou,mass_inside,auc,random_hit_rate,random_iou,random_mass_inside";
+
+    private static String localisationCsv(List<LocalisationReduction.Summary> located) {
+        StringBuilder b = new StringBuilder(LOCALISATION_HEADER).append('\n');
+        for (LocalisationReduction.Summary s : located) {
+            b.append(s.key().method()).append(',').append(CliSupport.csv(s.key().layer())).append(',').append(CliSupport.csv(s.key().label())).append(',')
+                    .append(s.images()).append(',').append(num(s.hitRate())).append(',').append(num(s.iou())).append(',').append(num(s.massInside()))
+                    .append(',').append(num(s.auc())).append(',').append(num(s.randomHitRate())).append(',').append(num(s.randomIou())).append(',')
+                    .append(num(s.randomMassInside())).append('\n');
         }
         return b.toString();
     }
@@ -175,6 +201,7 @@ final class AtlasOutputs {
         root.put("placement", placement.id());
         root.put("labels_file", labels == null ? null : PathNames.shown(labels.file()));
         root.put("masks", masks == null ? null : PathNames.shown(masks.dir()));
+        root.put("boxes", boxes == null ? null : PathNames.shown(boxes.file()));
         java.util.Set<String> images = new java.util.LinkedHashSet<>();
         java.util.Set<String> done = new java.util.HashSet<>();
         java.util.Set<String> failed = new java.util.HashSet<>();
@@ -186,6 +213,21 @@ final class AtlasOutputs {
         root.put("images", images.size() + problems.size());
         root.put("images_done", done.size());
         root.put("images_failed", failed.size() + problems.size());
+        ArrayNode located = root.putArray("localisation");
+        for (LocalisationReduction.Summary l : localisation.summaries()) {
+            ObjectNode o = located.addObject();
+            o.put("method", l.key().method());
+            o.put("layer", l.key().layer());
+            o.put("label", l.key().label());
+            o.put("images", l.images());
+            put(o, "hit_rate", l.hitRate());
+            put(o, "iou", l.iou());
+            put(o, "mass_inside", l.massInside());
+            put(o, "auc", l.auc());
+            put(o, "random_hit_rate", l.randomHitRate());
+            put(o, "random_iou", l.randomIou());
+            put(o, "random_mass_inside", l.randomMassInside());
+        }
         ArrayNode groups = root.putArray("groups");
         for (AtlasReduction.Summary s : summaries) {
             ObjectNode g = groups.addObject();

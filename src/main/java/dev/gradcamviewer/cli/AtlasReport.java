@@ -2,6 +2,7 @@ package dev.gradcamviewer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gradcamviewer.atlas.AtlasReduction;
+import dev.gradcamviewer.atlas.LocalisationReduction;
 import dev.gradcamviewer.atlas.MapStatistics;
 import dev.gradcamviewer.cam.CamMethod;
 
@@ -21,14 +22,16 @@ import java.util.Map;
 final class AtlasReport {
     private final JsonNode atlas;
     private final List<AtlasReduction.Summary> summaries;
+    private final List<LocalisationReduction.Summary> located;
     private final Map<AtlasReduction.Key, String> meanMaps;
     private final FlaggedThumbnails thumbs;
     private final List<String> layers;
     private final List<CamMethod> methods;
     private final Path out;
 
-    AtlasReport(JsonNode atlas, List<AtlasReduction.Summary> summaries, Map<AtlasReduction.Key, String> meanMaps, FlaggedThumbnails thumbs,
-                List<String> layers, List<CamMethod> methods, Path out) {
+    AtlasReport(JsonNode atlas, List<AtlasReduction.Summary> summaries, List<LocalisationReduction.Summary> located,
+                Map<AtlasReduction.Key, String> meanMaps, FlaggedThumbnails thumbs, List<String> layers, List<CamMethod> methods, Path out) {
+        this.located = located;
         this.atlas = atlas;
         this.summaries = summaries;
         this.meanMaps = meanMaps;
@@ -82,6 +85,21 @@ final class AtlasReport {
                 case OUTCOME -> "By outcome";
             }).append("</h2>\n");
             table(b, of);
+        }
+        if (!located.isEmpty()) {
+            b.append("<h2>Localisation against the ground truth</h2>\n<table><tr><th class=\"l\">label</th><th class=\"l\">method</th>")
+                    .append("<th class=\"l\">layer</th><th>images</th><th>hit rate</th><th>IoU</th><th>mass inside</th><th>ROC AUC</th></tr>\n");
+            for (LocalisationReduction.Summary l : located) {
+                b.append("<tr><td class=\"l\">").append(esc(l.key().label())).append("</td><td class=\"l\">").append(esc(l.key().method()))
+                        .append("</td><td class=\"l\">").append(esc(l.key().layer())).append("</td><td>").append(l.images()).append("</td><td>")
+                        .append(pct(l.hitRate())).append(" <span class=\"base\">").append(pct(l.randomHitRate())).append("</span></td><td>")
+                        .append(String.format(Locale.ROOT, "%.3f", l.iou())).append(" <span class=\"base\">").append(String.format(Locale.ROOT, "%.3f", l.randomIou()))
+                        .append("</span></td><td>").append(pct(l.massInside())).append(" <span class=\"base\">").append(pct(l.randomMassInside()))
+                        .append("</span></td><td>").append(Double.isNaN(l.auc()) ? "–" : String.format(Locale.ROOT, "%.3f", l.auc())).append("</td></tr>\n");
+            }
+            b.append("</table>\n<p class=\"small\">Best first within each label. In grey: the random map's (a fixed-seed uniform map). Hit rate: the map's ")
+                    .append("peak inside a box (the pointing game); IoU: the map min-max normalised and cut at its Otsu threshold (CheXlocalize's way) against ")
+                    .append("the boxes; mass inside: the share of its heat in them; ROC AUC: the map's values as a score for the boxes' pixels.</p>\n");
         }
         b.append("<h2>The most flagged images</h2>\n");
         boolean any = false;

@@ -24,12 +24,13 @@ final class AtlasRows extends AbstractList<AtlasRow> {
     public synchronized boolean add(AtlasRow r) {
         if (r.done()) {
             AtlasReduction.Sample sample = r.sample();
-            reduction.add(new AtlasReduction.Key(AtlasReduction.By.PREDICTED, r.predicted(), r.layer(), r.method()), sample);
+            // a map of another label than the prediction (an image with boxes of a label it was not predicted) is not the prediction's
+            if (r.explained().equals(r.predicted())) reduction.add(new AtlasReduction.Key(AtlasReduction.By.PREDICTED, r.predicted(), r.layer(), r.method()), sample);
             for (String t : r.truth()) {
                 reduction.add(new AtlasReduction.Key(AtlasReduction.By.TRUTH, outcomes.modelName(t), r.layer(), r.method()), sample);
             }
             if (!r.outcome().isEmpty()) reduction.add(new AtlasReduction.Key(AtlasReduction.By.OUTCOME, r.outcome(), r.layer(), r.method()), sample);
-            r = new AtlasRow(r.image(), r.status(), r.predicted(), r.probability(), r.truth(), r.outcome(), r.layer(), r.method(), r.width(),
+            r = new AtlasRow(r.image(), r.status(), r.predicted(), r.probability(), r.truth(), r.outcome(), r.explained(), r.localisation(), r.layer(), r.method(), r.width(),
                     r.height(), r.statistics(), r.maskWarning(), null, 0, 0, null, 0, 0);
         }
         return rows.add(r);

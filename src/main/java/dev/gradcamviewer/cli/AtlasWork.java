@@ -4,12 +4,17 @@ import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.ModelPassCams;
 import dev.gradcamviewer.atlas.AtlasRow;
 import dev.gradcamviewer.atlas.BodyMask;
+import dev.gradcamviewer.atlas.BoxRegion;
+import dev.gradcamviewer.atlas.BoxesFile;
+import dev.gradcamviewer.atlas.Localisation;
+import dev.gradcamviewer.atlas.LocalisationReduction;
 import dev.gradcamviewer.atlas.LabelsFile;
 import dev.gradcamviewer.atlas.MapStatistics;
 import dev.gradcamviewer.atlas.MaskFiles;
 import dev.gradcamviewer.atlas.Outcomes;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
+import dev.gradcamviewer.cam.RandomCam;
 import dev.gradcamviewer.files.PathNames;
 import dev.gradcamviewer.imaging.Placement;
 import dev.gradcamviewer.model.Prediction;
@@ -25,8 +30,17 @@ import java.util.Set;
  * thumbnail when the map is among the most flagged so far.
  */
 final class AtlasWork implements ImageWork<AtlasRow> {
+    /**
+     * {@code boxes}: ground truth to localise against (images with boxes of a model label are explained
+     * for that label); without boxes, {@code masksAreTruth} localises against each image's mask when it
+     * is not empty. {@code localisation} collects the scores.
+     */
     record Settings(List<String> layers, List<CamMethod> methods, Placement placement, LabelsFile labels, MaskFiles masks,
-                    Outcomes outcomes) { }
+                    Outcomes outcomes, BoxesFile boxes, boolean masksAreTruth, List<String> modelLabels, LocalisationReduction localisation) {
+        boolean localising() { return boxes != null || masksAreTruth; }
+    }
+
+    private static final CamMethod RANDOM = new RandomCam();
 
     private final Settings s;
     private final ModelRunner runner;
@@ -38,9 +52,20 @@ final class AtlasWork implements ImageWork<AtlasRow> {
         this.thumbnails = thumbnails;
     }
 
+    /** The label an image is explained for: that of its boxes (the first that is a model label), else its prediction (-1). */
+    int targetOf(Path file) {
+        if (s.boxes() == null) return -1;
+        for (BoxesFile.Box b : s.boxes().boxes(file)) {
+            int i = s.modelLabels().indexOf(s.outcomes().modelName(b.label()));
+            if (i >= 0) return i;
+        }
+        return -1;
+    }
+
     @Override
     public void maps(ExplainedImage ex) throws Exception {
         for (String layer : s.layers()) {
+            if (s.localising()) ex.cam(layer, RANDOM);
             for (CamMethod m : s.methods()) {
                 if (m.needsModelPasses()) runner.call(m.displayName() + " of " + layer, () -> ModelPassCams.compute(m, runner.bundle(), ex, layer, k -> { }));
                 else ex.cam(layer, m);
@@ -78,12 +103,20 @@ final class AtlasWork implements ImageWork<AtlasRow> {
                 status = "ok; WARNING: " + String.join("; ", image.warnings());
                 System.err.println("gradcam-viewer: " + shown + ": warning: " + String.join("; ", image.warnings()));
             }
+            String explained = s.modelLabels().get(ex.pass().target());
+            boolean[] truthRegion = region(file, image, explained, mask.inside());
             for (String layer : s.layers()) {
+                Localisation random = truthRegion == null ? null : Localisation.of(ex.placed(layer, RANDOM, s.placement()), w, h, truthRegion);
                 for (CamMethod m : s.methods()) {
                     CamMap cells = ex.cam(layer, m);
                     MapStatistics st = MapStatistics.of(ex.placed(layer, m, s.placement()), w, h, body, mask.inside());
+                    Localisation loc = null;
+                    if (truthRegion != null) {
+                        loc = Localisation.of(ex.placed(layer, m, s.placement()), w, h, truthRegion);
+                        s.localisation().add(new LocalisationReduction.Key(m.id(), layer, explained), loc, random);
+                    }
                     String rowStatus = cells.zeroGradient() ? "ok; saturated: the score has no gradient (try --score logit)" : status;
-                    rows.add(new AtlasRow(shown, rowStatus, p.predictedLabel(), p.probability(p.predicted()), truth, outcome, layer, m.id(), w, h, st,
+                    rows.add(new AtlasRow(shown, rowStatus, p.predictedLabel(), p.probability(p.predicted()), truth, outcome, explained, loc, layer, m.id(), w, h, st,
                             mask.warning(), cells.values().clone(), cells.height(), cells.width(), input, in.height(), in.width()));
                     if (st.flagged()) thumbnails.offer(layer, m, shown, p.predictedLabel(), st, ex, s.placement());
                 }
@@ -95,6 +128,18 @@ final class AtlasWork implements ImageWork<AtlasRow> {
             rows.add(noOutput(file, (System.nanoTime() - start) / 1_000_000, "failed: " + CliSupport.message(e)));
         }
         return rows;
+    }
+
+    /** The image's ground truth for the label its map explains: its boxes of that label, or (masks as truth) its mask; null when none. */
+    private boolean[] region(Path file, dev.gradcamviewer.imaging.DecodedImage image, String explained, boolean[] mask) {
+        if (s.boxes() != null) {
+            List<BoxesFile.Box> of = s.boxes().boxes(file).stream().filter(b -> s.outcomes().modelName(b.label()).equals(explained)).toList();
+            if (of.isEmpty()) return null;
+            return BoxRegion.of(of, image.width(), image.height(), image.step(), image.sourceWidth(), image.sourceHeight(), s.boxes());
+        }
+        if (!s.masksAreTruth() || mask == null) return null;
+        for (boolean b : mask) if (b) return mask;
+        return null;
     }
 
     @Override

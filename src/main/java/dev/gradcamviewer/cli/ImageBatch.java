@@ -30,8 +30,14 @@ import java.util.concurrent.Future;
 final class ImageBatch<R> {
     static final long PIPELINED_PIXELS = 16_000_000L;
 
-    /** What the model's pass of every image is asked for. */
-    record Pass(List<String> layers, int target, Score score) { }
+    /** What the model's pass of every image is asked for; {@code targets}, when given, chooses each image's target instead of {@code target}. */
+    record Pass(List<String> layers, int target, Score score, java.util.function.ToIntFunction<Path> targets) {
+        Pass(List<String> layers, int target, Score score) {
+            this(layers, target, score, null);
+        }
+
+        int targetOf(Path file) { return targets == null ? target : targets.applyAsInt(file); }
+    }
 
     private final ModelRunner runner;
     private final Explainer explainer;
@@ -53,6 +59,24 @@ final class ImageBatch<R> {
     }
 
     synchronized int failed() { return failed; }
+
+    /** Where the batch's time went, summed over images in nanoseconds (decode and results run beside the model's thread). */
+    static final class Timings {
+        final java.util.concurrent.atomic.AtomicLong decode = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong pass = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong maps = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong results = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicInteger images = new java.util.concurrent.atomic.AtomicInteger();
+
+        String describe(long wallNanos) {
+            int n = Math.max(1, images.get());
+            return String.format(java.util.Locale.ROOT, "%d images in %.1f s: %.1f images/s; per image: decode %.1f ms, pass %.1f ms, maps %.1f ms, "
+                    + "statistics and files %.1f ms (decode and statistics run beside the model's thread)", images.get(), wallNanos / 1e9,
+                    images.get() / (wallNanos / 1e9), decode.get() / 1e6 / n, pass.get() / 1e6 / n, maps.get() / 1e6 / n, results.get() / 1e6 / n);
+        }
+    }
+
+    final Timings timings = new Timings();
 
     /** The first file decoded while the model loads, if it is small enough to hold meanwhile (else decoded in its turn). */
     static DecodeAhead decodeAhead(List<Path> files) {
@@ -120,7 +144,13 @@ final class ImageBatch<R> {
                 }
                 drain(rows, workers);
                 ExplainedImage done = ex;
-                writing.add(new Pending<>(file, writer.submit(() -> work.results(file, done, start, this::countFailure))));
+                writing.add(new Pending<>(file, writer.submit(() -> {
+                    long t0 = System.nanoTime();
+                    List<R> made = work.results(file, done, start, this::countFailure);
+                    timings.results.addAndGet(System.nanoTime() - t0);
+                    timings.images.incrementAndGet();
+                    return made;
+                })));
             }
             current = files.size();
         } finally {
@@ -138,13 +168,17 @@ final class ImageBatch<R> {
     private ExplainedImage explain(Path file, Prepared prepared) throws Exception {
         ExplainedImage ex;
         try {
-            ex = runner.call("explaining " + file, () -> explainer.explain(file, prepared.image(), prepared.input(), pass.target(), pass.score(), pass.layers()));
+            long t0 = System.nanoTime();
+            ex = runner.call("explaining " + file, () -> explainer.explain(file, prepared.image(), prepared.input(), pass.targetOf(file), pass.score(), pass.layers()));
+            timings.pass.addAndGet(System.nanoTime() - t0);
         } catch (Exception e) {
             requireModelAgrees();
             throw e;
         }
         try {
+            long t0 = System.nanoTime();
             work.maps(ex);
+            timings.maps.addAndGet(System.nanoTime() - t0);
             return ex;
         } catch (Exception | Error e) {
             if (!runner.hung()) ex.close(); // a pass still running on it keeps its tensors
@@ -205,9 +239,12 @@ final class ImageBatch<R> {
     /** The same, taking the image from {@code ahead} when it decoded it (else decoding it here). */
     private Future<Prepared> decodeLater(Path file, DecodeAhead ahead) {
         return decoder.submit(() -> {
+            long t0 = System.nanoTime();
             DecodedImage image = ahead != null ? ahead.image() : null;
             if (image == null) image = ImageDecoder.decode(file);
-            return new Prepared(image, ModelInputs.preprocess(image, runner.bundle().manifest().input()));
+            Prepared p = new Prepared(image, ModelInputs.preprocess(image, runner.bundle().manifest().input()));
+            timings.decode.addAndGet(System.nanoTime() - t0);
+            return p;
         });
     }
 

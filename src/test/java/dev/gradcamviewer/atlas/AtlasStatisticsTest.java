@@ -111,6 +111,30 @@ class AtlasStatisticsTest {
     }
 
     @Test
+    void localisationEqualsTheReference() throws IOException {
+        JsonNode root = new ObjectMapper().readTree(DIR.resolve("cases.json").toFile());
+        int hits = 0;
+        for (JsonNode c : root.get("cases")) {
+            String name = c.get("name").asText();
+            int w = c.get("width").asInt();
+            int h = c.get("height").asInt();
+            Npy.Array placed = Npy.read(DIR.resolve(name + ".placed.npy"));
+            List<BoxesFile.Box> boxes = new ArrayList<>();
+            for (JsonNode b : c.get("boxes")) boxes.add(new BoxesFile.Box("A", b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble(), 2));
+            boolean[] region = BoxRegion.of(boxes, w, h, 1, w, h, null);
+            Localisation l = Localisation.of(new PlacedMap(c.get("x").asInt(), c.get("y").asInt(), placed.shape()[1], placed.shape()[0], placed.data()), w, h, region);
+            JsonNode e = c.get("localisation");
+            assertEquals(e.get("hit").asBoolean(), l.hit(), name);
+            assertEquals(e.get("iou").asDouble(), l.iou(), TOLERANCE, name);
+            if (e.get("mass_inside").isNull()) assertTrue(Double.isNaN(l.massInside()), name);
+            else assertEquals(e.get("mass_inside").asDouble(), l.massInside(), TOLERANCE, name);
+            assertEquals(e.get("auc").asDouble(), l.auc(), TOLERANCE, name + " ROC AUC");
+            if (l.hit()) hits++;
+        }
+        assertTrue(hits >= 3 && hits < 8, "both outcomes of the pointing game are checked: " + hits);
+    }
+
+    @Test
     void aTagApartFromTheBodyIsOutsideAndTheDarkLungsInside() {
         int w = 40;
         int h = 30;

@@ -152,6 +152,78 @@ class AtlasCommandTest extends CapturedConsole {
     }
 
     @Test
+    void localisationAgainstNihBoxesBeatsTheRandomMapAndRsnaBoxesAreRead(@TempDir Path dir) throws IOException {
+        Path pointing = Fixtures.dir().resolve("pointing");
+        Path out = dir.resolve("nih");
+        assertEquals(0, GradcamCommand.execute("atlas", "--boxes", pointing.resolve("BBox_List_2017.csv").toString(), "--layer", "resnet_blocks.4",
+                "--layer", "resnet_blocks.3", "--out", out.toString(), pointing.toString()), err());
+        List<String> rows = Files.readAllLines(out.resolve("localisation.csv"));
+        assertEquals("method,layer,label,images,hit_rate,iou,mass_inside,auc,random_hit_rate,random_iou,random_mass_inside", rows.get(0));
+        assertEquals(1 + 2 * 2, rows.size(), "two methods at two layers: " + rows);
+        double lastHit = 2;
+        for (String r : rows.subList(1, rows.size())) {
+            String[] f = r.split(",");
+            assertEquals("Pneumonia", f[2]);
+            assertEquals(60, Integer.parseInt(f[3]), "every phantom has boxes: " + r);
+            double hit = Double.parseDouble(f[4]);
+            assertTrue(hit <= lastHit, "ranked best first: " + rows);
+            lastHit = hit;
+            if (f[1].equals("resnet_blocks.4")) {
+                assertTrue(hit > Double.parseDouble(f[8]) + 0.3, "the pointing game beats the random map's by far at block .4: " + r);
+                assertTrue(Double.parseDouble(f[5]) > Double.parseDouble(f[9]), "IoU beats the random map's: " + r);
+                assertTrue(Double.parseDouble(f[6]) > Double.parseDouble(f[10]), "mass inside beats the random map's: " + r);
+                assertTrue(Double.parseDouble(f[7]) > 0.7, "ROC AUC: " + r);
+            }
+        }
+        assertTrue(Files.readString(out.resolve("report.html")).contains("Localisation against the ground truth"));
+
+        Path rsna = dir.resolve("rsna");
+        assertEquals(0, GradcamCommand.execute("atlas", "--boxes", pointing.resolve("stage_2_train_labels.csv").toString(), "--method", "gradcam",
+                "--out", rsna.toString(), pointing.toString()), err());
+        List<String> r2 = Files.readAllLines(rsna.resolve("localisation.csv"));
+        assertEquals(2, r2.size(), r2.toString());
+        assertTrue(r2.get(1).startsWith("gradcam,resnet_blocks.4,Pneumonia,5,"), "the five patients with boxes: " + r2);
+    }
+
+    @Test
+    void masksBesideTheirImagesAreNotImagesAndServeAsGroundTruth(@TempDir Path dir) throws IOException {
+        Path pointing = Fixtures.dir().resolve("pointing");
+        Path out = dir.resolve("atlas");
+        assertEquals(0, GradcamCommand.execute("atlas", "--masks", pointing.toString(), "--method", "hirescam", "--limit", "20", "--out", out.toString(),
+                pointing.toString()), err());
+        JsonNode atlas = new ObjectMapper().readTree(out.resolve("atlas.json").toFile());
+        assertEquals(20, atlas.get("images_done").asInt());
+        JsonNode pneumonia = group(atlas, "predicted", "Pneumonia", "hirescam");
+        assertEquals(20, pneumonia.get("images").asInt(), "no mask was taken for an image: " + pneumonia);
+        assertTrue(pneumonia.get("heat_in_mask").asDouble() > 4 * pneumonia.get("uniform_mask").asDouble(), pneumonia.toString());
+        List<String> rows = Files.readAllLines(out.resolve("localisation.csv"));
+        assertEquals(2, rows.size(), rows.toString());
+        assertTrue(rows.get(1).startsWith("hirescam,resnet_blocks.4,Pneumonia,20,"), rows.toString());
+    }
+
+    @Test
+    void boxesOutsideTheImageAreClippedAndSaidAndABadHeaderIsRefused(@TempDir Path dir) throws IOException {
+        Path boxes = dir.resolve("boxes.csv");
+        Files.writeString(boxes, String.join("\n", "Image Index,Finding Label,Bbox [x,y,w,h],,,", "phantom-01-pneumonia.png,Pneumonia,400,300,900,100",
+                "phantom-01-pneumonia.png,Pneumonia,400,300,900,100", "phantom-01-pneumonia.png,Pneumonia,10,10,0,5", "phantom-01-pneumonia.png,Pneumonia,a,b,c,d", ""));
+        Path out = dir.resolve("atlas");
+        assertEquals(0, GradcamCommand.execute("atlas", "--boxes", boxes.toString(), "--method", "gradcam", "--out", out.toString(),
+                Fixtures.sample("phantom-01-pneumonia.png").toString()), err());
+        String e = err();
+        assertTrue(e.contains(boxes + ": line 3: the same box as line 2; the row is skipped"), e);
+        assertTrue(e.contains(boxes + ": line 4: the box has no area"), e);
+        assertTrue(e.contains(boxes + ": line 5: the box is not four numbers; the row is skipped"), e);
+        assertTrue(e.matches("(?s).*" + java.util.regex.Pattern.quote(boxes + ": line 2: the box 400.0,300.0,900.0,100.0 reaches beyond the image (") + "\\d+x\\d+\\); clipped to it.*"), e);
+        assertEquals(2, Files.readAllLines(out.resolve("localisation.csv")).size());
+
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "image,label\nx.png,Pneumonia\n");
+        assertEquals(2, GradcamCommand.execute("atlas", "--boxes", bad.toString(), "--out", dir.resolve("none").toString(), Fixtures.sample("phantom-01-pneumonia.png").toString()));
+        assertTrue(err().contains(bad + ": line 1: the header is neither NIH ChestX-ray14's"), err());
+        assertFalse(Files.exists(dir.resolve("none")));
+    }
+
+    @Test
     void theReportOpensInHeadlessChromiumWithNoNetwork(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("atlas");
         assertEquals(0, GradcamCommand.execute("atlas", "--model", CHEAT.resolve("cheat.pt").toString(), "--out", out.toString(), CHEAT.resolve("images").toString()), err());

@@ -26,7 +26,7 @@ class CliTest extends CapturedConsole {
 
     @Test
     void everyCommandAnswersHelp() {
-        for (String command : List.of("layers", "predict", "explain", "check-engine", "bench", "selftest")) {
+        for (String command : List.of("layers", "predict", "explain", "atlas", "check-engine", "bench", "selftest")) {
             out.reset();
             assertEquals(0, GradcamCommand.execute(command, "--help"), command + ": " + err());
             assertTrue(out().startsWith("Usage: gradcam-viewer " + command), command + ": " + out());
@@ -37,10 +37,17 @@ class CliTest extends CapturedConsole {
     @Test
     void theTopLevelHelpListsEachCommandInAWholeSentence() {
         assertEquals(0, GradcamCommand.execute("--help"));
-        String explain = out().lines().dropWhile(l -> !l.trim().startsWith("explain")).takeWhile(l -> !l.trim().startsWith("check-engine"))
-                .map(String::trim).reduce("", (a, b) -> a + " " + b).trim();
-        assertTrue(explain.endsWith("."), explain);
-        assertEquals(explain.chars().filter(c -> c == '(').count(), explain.chars().filter(c -> c == ')').count(), explain);
+        List<String> commands = out().lines().dropWhile(l -> !l.startsWith("Commands:")).skip(1).toList();
+        List<String> entries = new java.util.ArrayList<>();
+        for (String l : commands) {
+            if (l.matches("  \\S.*")) entries.add(l.trim());
+            else if (!entries.isEmpty() && !l.isBlank()) entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + l.trim());
+        }
+        assertTrue(entries.size() >= 7, "every command is listed: " + entries);
+        for (String e : entries) {
+            assertTrue(e.endsWith("."), e);
+            assertEquals(e.chars().filter(c -> c == '(').count(), e.chars().filter(c -> c == ')').count(), e);
+        }
     }
 
     @Test
