@@ -188,6 +188,7 @@ final class AtlasOutputs {
         root.put("partial", partial);
         root.put("created", java.time.OffsetDateTime.now().withNano(0).toString());
         root.put("software", "Grad-CAM Viewer " + AppVersion.get());
+        root.put("working_directory", Path.of("").toAbsolutePath().toString()); // what the images' relative paths are relative to
         ObjectNode model = root.putObject("model");
         model.put("name", bundle.name());
         model.put("file", bundle.file().getFileName().toString());

@@ -43,9 +43,9 @@ final class ViewerLayout {
         return scroll;
     }
 
-    /** The Image tab (the image with its toolbar) and the Compare tab. */
-    static void tabs(TabPane tabs, Tab imageTab, Tab compareTab, ImagePane image, Label imageLabel, ComparisonView comparison,
-                     List<javafx.scene.control.Control> windowing) {
+    /** The Image tab (the image with its toolbar), the Compare tab and the Atlas tab. */
+    static void tabs(TabPane tabs, Tab imageTab, Tab compareTab, Tab atlasTab, ImagePane image, Label imageLabel, ComparisonView comparison,
+                     dev.gradcamviewer.ui.atlas.AtlasView atlas, List<javafx.scene.control.Control> windowing) {
         BorderPane centre = new BorderPane(image);
         imageLabel.setPadding(new Insets(2, 6, 2, 6));
         imageLabel.setId("image-label");
@@ -55,7 +55,10 @@ final class ViewerLayout {
         imageTab.setClosable(false);
         compareTab.setClosable(false);
         compareTab.setId("compare-tab");
-        tabs.getTabs().setAll(imageTab, compareTab);
+        atlasTab.setContent(atlas);
+        atlasTab.setClosable(false);
+        atlasTab.setId("atlas-tab");
+        tabs.getTabs().setAll(imageTab, compareTab, atlasTab);
     }
 
     /** The window at its remembered size and place, with its title and icons. */

@@ -74,6 +74,8 @@ public final class ViewerWindow {
     private final javafx.scene.control.TabPane centreTabs = new javafx.scene.control.TabPane();
     private final javafx.scene.control.Tab imageTab = new javafx.scene.control.Tab("Image");
     private final javafx.scene.control.Tab compareTab = new javafx.scene.control.Tab("Compare");
+    private final javafx.scene.control.Tab atlasTab = new javafx.scene.control.Tab("Atlas");
+    private final dev.gradcamviewer.ui.atlas.AtlasView atlas = new dev.gradcamviewer.ui.atlas.AtlasView();
 
     private final javafx.beans.property.StringProperty theme = new javafx.beans.property.SimpleStringProperty();
     private final StatusLine status;
@@ -113,7 +115,7 @@ public final class ViewerWindow {
     private void build() {
         imagePane.alphaProperty().bind(display.alpha.valueProperty());
         ScrollPane rightScroll = ViewerLayout.rightPanel(modelPanel, predictionPanel, notice, layerPicker, display);
-        ViewerLayout.tabs(centreTabs, imageTab, compareTab, imagePane, imageLabel, comparison,
+        ViewerLayout.tabs(centreTabs, imageTab, compareTab, atlasTab, imagePane, imageLabel, comparison, atlas,
                 WindowingControls.toolbar(state.window, imagePane.annotationsShownProperty()));
         imagePane.onWindowDrag(state.window::drag);
         centreTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
@@ -128,6 +130,8 @@ public final class ViewerWindow {
             pipeline.render();
         });
         comparison.setOnExport(this::exportComparison);
+        atlas.setOnOpen(this::chooseAtlas);
+        atlas.setOnImageChosen(this::showFromAtlas);
         split.getItems().setAll(worklist, centreTabs, rightScroll);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(settings.getDouble("divider0", 0.22), settings.getDouble("divider1", 0.74));
@@ -246,6 +250,63 @@ public final class ViewerWindow {
         StartupTiming.mark("worklist filled");
         if (folder != null) settings.put("lastFolder", folder.toAbsolutePath().toString());
     }
+
+    private void chooseAtlas() {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle("Open an atlas folder");
+        lastFolder().ifPresent(dc::setInitialDirectory);
+        java.util.Optional.ofNullable(dc.showDialog(stage)).map(File::toPath).ifPresent(this::openAtlas);
+    }
+
+    /** Opens an atlas folder in the Atlas tab (a folder that is not one is refused in the status bar). */
+    public void openAtlas(Path dir) {
+        try {
+            dev.gradcamviewer.ui.atlas.AtlasFolder a = dev.gradcamviewer.ui.atlas.AtlasFolder.read(dir);
+            atlas.show(a);
+            centreTabs.getSelectionModel().select(atlasTab);
+            ModelBundle b = state.bundle.get();
+            if (b != null && !b.sha256().equals(a.modelSha256())) {
+                status.inform("This atlas was made with " + a.modelName() + "; the viewer has " + b.name() + " loaded, so its maps may differ");
+            } else {
+                status.say("Atlas of " + a.imagesDone() + " images opened");
+            }
+        } catch (java.io.IOException e) {
+            status.fail(e.getMessage());
+        }
+    }
+
+    /** An image chosen in the Atlas tab: shown in the Image tab at the group's method and layer (opened if it is not in the worklist). */
+    private void showFromAtlas(dev.gradcamviewer.ui.atlas.AtlasFolder.ImageRow r) {
+        if (!Files.isRegularFile(r.image())) {
+            status.fail(r.shown() + " is not there any more");
+            return;
+        }
+        CamMethods.byName(r.method()).map(CamMethods::unsmoothed).ifPresent(display.method::setValue);
+        ModelBundle b = state.bundle.get();
+        if (b != null && b.tapNames().contains(r.layer())) {
+            state.layer = r.layer();
+            layerPicker.select(r.layer());
+        }
+        WorkItem item = state.work.get(r.image());
+        if (item == null) item = state.work.values().stream().filter(i -> {
+            try {
+                return Files.isSameFile(i.file, r.image());
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).findFirst().orElse(null);
+        if (item != null) worklistControl.show(item);
+        else openPaths(List.of(r.image()));
+        centreTabs.getSelectionModel().select(imageTab);
+        pipeline.render();
+    }
+
+    /** For tests: the Atlas tab. */
+    dev.gradcamviewer.ui.atlas.AtlasView atlasView() { return atlas; }
+
+    String onScreenMethodForTests() { return display.chosen().id(); }
+
+    boolean imageTabShown() { return centreTabs.getSelectionModel().getSelectedItem() == imageTab; }
 
     // ------------------------------------------------------------------ review
 

@@ -1,0 +1,87 @@
+package dev.gradcamviewer.ui;
+
+import dev.gradcamviewer.Fixtures;
+import dev.gradcamviewer.cli.GradcamCommand;
+import dev.gradcamviewer.ui.atlas.AtlasFolder;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.gradcamviewer.ui.ViewerWindowTest.snapshot;
+import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Atlas tab on an atlas of the model trained to read a tag: its flagged group is selected with
+ * the tagged images first, and a click opens the image in the Image tab at the group's method.
+ */
+@ExtendWith(ApplicationExtension.class)
+class AtlasTabTest {
+    private static final Path CHEAT = Fixtures.dir().resolve("atlas/cheat");
+    private final TestEngine engine = new TestEngine();
+    private ViewerWindow window;
+    private ViewerSettings settings;
+    private Stage stage;
+    private Path atlasDir;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        this.stage = stage;
+        atlasDir = Files.createTempDirectory("atlas").resolve("out");
+        assertEquals(0, GradcamCommand.execute("atlas", "--model", CHEAT.resolve("cheat.pt").toString(), "--method", "hirescam", "--method", "gradcam",
+                "--labels", CHEAT.resolve("labels.csv").toString(), "--out", atlasDir.toString(), CHEAT.resolve("images").toAbsolutePath().toString()));
+        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
+        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
+        window = new ViewerWindow(stage, engine, settings);
+        window.open(CHEAT.resolve("cheat.pt"), List.of(CHEAT.resolve("images").toAbsolutePath()));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        settings.removeNode();
+        engine.closeAll();
+    }
+
+    @Test
+    void theFlaggedGroupComesFirstAndAClickOpensTheImageAtItsMethod(FxRobot robot) throws Exception {
+        waitUntil(() -> window.shownProperty().get() != null, "the first image");
+        robot.interact(() -> window.openAtlas(atlasDir));
+        var view = window.atlasView();
+        AtlasFolder.Group selected = view.groupsTable().getSelectionModel().getSelectedItem();
+        assertTrue(selected.flagged() && selected.label().equals("Pneumonia"), "the flagged group is shown first: " + selected);
+        assertEquals("hirescam", selected.method());
+        List<AtlasFolder.ImageRow> images = view.imagesList().getItems();
+        assertEquals(12, images.size(), "the group's images");
+        assertTrue(images.get(0).flagged() && images.get(0).strength() >= images.get(images.size() - 1).strength(), "the most flagged first");
+        waitUntil(() -> view.lookup("#atlas-mean-map") != null && ((javafx.scene.image.ImageView) view.lookup("#atlas-mean-map")).getImage() != null
+                && ((javafx.scene.image.ImageView) view.lookup("#atlas-mean-map")).getImage().getProgress() >= 1, "the mean map");
+        snapshot(stage.getScene().getRoot(), "atlas-tab.png");
+
+        // choose the gradcam group, then its most flagged image
+        robot.interact(() -> view.groupsTable().getItems().stream().filter(g -> g.flagged() && g.method().equals("gradcam") && g.by().equals("predicted"))
+                .findFirst().ifPresent(g -> view.groupsTable().getSelectionModel().select(g)));
+        AtlasFolder.ImageRow first = view.imagesList().getItems().get(0);
+        robot.interact(() -> view.imagesList().getSelectionModel().select(0));
+        robot.clickOn(robot.lookup("#atlas-images .list-cell").nth(0).queryAs(javafx.scene.Node.class));
+        waitUntil(() -> window.imageTabShown() && window.shownProperty().get() != null
+                && window.shownProperty().get().file().getFileName().equals(first.image().getFileName()), "the chosen image in the Image tab");
+        assertEquals("gradcam", window.onScreenMethodForTests());
+    }
+
+    @Test
+    void aFolderThatIsNotAnAtlasIsRefusedInTheStatusBar(FxRobot robot) throws Exception {
+        Path empty = Files.createTempDirectory("not-an-atlas");
+        robot.interact(() -> window.openAtlas(empty));
+        assertTrue(window.statusText().contains("is not an atlas folder"), window.statusText());
+    }
+}
