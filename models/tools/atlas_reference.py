@@ -131,6 +131,42 @@ def box_region(h, w, boxes):
     return r
 
 
+def ssim(a, b):
+    """scikit-image's structural_similarity with its defaults (win_size 7, uniform filter, sample
+    covariance, K1 0.01, K2 0.03) and data_range 1, written out with scipy.ndimage."""
+    a = a.astype(np.float64)
+    b = b.astype(np.float64)
+    win = 7
+    n = win * win
+    cov_norm = n / (n - 1)
+    f = lambda x: ndimage.uniform_filter(x, size=win)
+    ux, uy = f(a), f(b)
+    vx = cov_norm * (f(a * a) - ux * ux)
+    vy = cov_norm * (f(b * b) - uy * uy)
+    vxy = cov_norm * (f(a * b) - ux * uy)
+    c1, c2 = 0.01 ** 2, 0.03 ** 2
+    s = ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux ** 2 + uy ** 2 + c1) * (vx + vy + c2))
+    pad = (win - 1) // 2
+    return float(s[pad:-pad, pad:-pad].mean())
+
+
+def write_similarity_fixtures(out, seed=7):
+    """Pairs of maps (zeros in places, as ReLU leaves them) with scipy's Spearman and the SSIM above."""
+    from scipy.stats import spearmanr
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for k, (h, w) in enumerate([(16, 16), (40, 31), (64, 64), (9, 12)]):
+        a = np.clip(rng.normal(0.2, 0.4, (h, w)), 0, None).astype(np.float32)
+        b = np.clip(a * rng.uniform(0.5, 1.5) + rng.normal(0, 0.2 * (k + 1), (h, w)), 0, None).astype(np.float32)
+        if k == 3:
+            b = a.copy()
+        np.save(os.path.join(out, f"pair-{k}.a.npy"), a)
+        np.save(os.path.join(out, f"pair-{k}.b.npy"), b)
+        pairs.append({"name": f"pair-{k}", "width": w, "height": h, "spearman": float(spearmanr(a.ravel(), b.ravel())[0]), "ssim": ssim(a, b)})
+    with open(os.path.join(out, "similarity.json"), "w") as f:
+        json.dump(pairs, f, indent=1)
+
+
 def flagged(s):
     return (not s["no_heat"]) and (s["peak_outside_body"] or s["peak_in_border"] or s["heat_outside_body"] > 0.5)
 
@@ -211,6 +247,7 @@ def write_fixtures(out, seed=20261208):
         groups[label] = reduce_group([(c["statistics"], c["width"], c["height"]) for c in cases if c["label"] == label])
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump({"cases": cases, "groups": groups}, f, indent=1)
+    write_similarity_fixtures(out)
 
 
 if __name__ == "__main__":

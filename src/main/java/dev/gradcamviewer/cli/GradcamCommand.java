@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code gradcam-viewer} command line; without a command the viewer opens instead (see Main). */
 @Command(name = "gradcam-viewer", mixinStandardHelpOptions = true, versionProvider = GradcamCommand.Version.class,
         description = "Shows where a PyTorch image classifier looks. Without a command, opens the viewer.",
-        subcommands = {LayersCommand.class, PredictCommand.class, ExplainCommand.class, AtlasCommand.class, CheckEngineCommand.class, BenchCommand.class, SelfTestCommand.class})
+        subcommands = {LayersCommand.class, PredictCommand.class, ExplainCommand.class, AtlasCommand.class, SanityCommand.class, CheckEngineCommand.class, BenchCommand.class, SelfTestCommand.class})
 public final class GradcamCommand implements Runnable {
     /** The pom's version, as the About box and the installers show it. */
     static final class Version implements CommandLine.IVersionProvider {

@@ -71,6 +71,13 @@ public final class ModelBundle implements AutoCloseable {
 
     public Path file() { return file; }
 
+    /** The model's parameters by name, as the traced module holds them (written in place by {@link ParameterRandomiser}). */
+    synchronized java.util.List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> parameters() {
+        java.util.List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> out = new java.util.ArrayList<>();
+        for (var p : model.getBlock().getParameters()) out.add(new ai.djl.util.Pair<>(p.getKey(), p.getValue()));
+        return out;
+    }
+
     public String sha256() { return sha256; }
 
     public Manifest manifest() { return manifest; }

@@ -135,6 +135,17 @@ class AtlasStatisticsTest {
     }
 
     @Test
+    void spearmanAndSsimEqualScipysAndScikitImagesDefinitions() throws IOException {
+        for (JsonNode p : new ObjectMapper().readTree(DIR.resolve("similarity.json").toFile())) {
+            String name = p.get("name").asText();
+            float[] a = Npy.read(DIR.resolve(name + ".a.npy")).data();
+            float[] b = Npy.read(DIR.resolve(name + ".b.npy")).data();
+            assertEquals(p.get("spearman").asDouble(), MapSimilarity.spearman(a, b), 1e-9, name + " Spearman");
+            assertEquals(p.get("ssim").asDouble(), MapSimilarity.ssim(a, b, p.get("width").asInt(), p.get("height").asInt()), 1e-9, name + " SSIM");
+        }
+    }
+
+    @Test
     void aTagApartFromTheBodyIsOutsideAndTheDarkLungsInside() {
         int w = 40;
         int h = 30;
