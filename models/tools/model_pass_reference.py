@@ -110,6 +110,78 @@ def reference_faithfulness(model, x, cam, spec, logits_module, activation, targe
             "inverted_confidence_change": inverted - base, "deletion_curve": deletion.tolist(), "insertion_curve": insertion.tolist()}
 
 
+ROAD_PERCENTILES = (10, 20, 30, 40, 50, 60, 70, 80, 90)
+# neighbour offsets (dy, dx) and weights of the noisy linear imputation (Rong et al. 2022)
+ROAD_NEIGHBOURS = [((1, 1), 1 / 12), ((0, 1), 1 / 6), ((-1, 1), 1 / 12), ((1, -1), 1 / 12), ((0, -1), 1 / 6),
+                   ((-1, -1), 1 / 12), ((1, 0), 1 / 6), ((-1, 0), 1 / 6)]
+
+
+def road_impute(img, keep):
+    """img (C, H, W) float64, keep (H, W) bool: every removed pixel the weighted mean of its
+    neighbours inside the image (weights of those outside dropped), one sparse system, no noise."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import spsolve
+    c, h, w = img.shape
+    ys, xs = np.nonzero(~keep)
+    n = len(ys)
+    out = img.copy()
+    if n == 0:
+        return out
+    idx = -np.ones((h, w), int)
+    idx[ys, xs] = np.arange(n)
+    total = np.zeros(n)
+    b = np.zeros((n, c))
+    rows, cols, vals = [np.arange(n)], [np.arange(n)], []
+    for (dy, dx), wt in ROAD_NEIGHBOURS:
+        ny, nx = ys + dy, xs + dx
+        inside = (ny >= 0) & (ny < h) & (nx >= 0) & (nx < w)
+        total[inside] += wt
+        u, ny, nx = np.nonzero(inside)[0], ny[inside], nx[inside]
+        known = keep[ny, nx]
+        np.add.at(b, u[known], wt * img[:, ny[known], nx[known]].T)
+        rows.append(u[~known])
+        cols.append(idx[ny[~known], nx[~known]])
+        vals.append(np.full(int((~known).sum()), -wt))
+    vals.insert(0, total)
+    a = coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)).tocsc()
+    sol = np.asarray(spsolve(a, b)).reshape(n, c)
+    out[:, ys, xs] = sol.T
+    return out
+
+
+def reference_road(model, x, cam, logits_module, activation, target):
+    """ROAD as pytorch-grad-cam's ROADMostRelevantFirst / ROADLeastRelevantFirst (averaged over the
+    percentiles 10..90) and ROADCombined, noise off: the map resized to the input (PIL bilinear, as
+    cv2.resize); most relevant first keeps the pixels below the map's p-th percentile, least
+    relevant first those below it of 1 - map; the rest imputed; the score is the target's
+    probability after, minus before."""
+    from PIL import Image
+    c, h, w = x.shape[1:]
+    m = np.asarray(Image.fromarray(np.asarray(cam, np.float32), mode="F").resize((w, h), Image.BILINEAR), np.float32)
+    wrapper = TappedModel(model, [], logits_module)
+    img = x[0].double().numpy()
+
+    def prob(batch):
+        with torch.no_grad():
+            outs = wrapper(batch.float())
+        return [float(target_score(outs[0][i], outs[1][i] if logits_module else None, activation, target, "probability"))
+                for i in range(batch.shape[0])]
+
+    inputs = [x[0].double()]
+    for most in (True, False):
+        mm = m if most else (1 - m).astype(np.float32)
+        for p in ROAD_PERCENTILES:
+            keep = mm < np.percentile(mm, p)
+            inputs.append(torch.from_numpy(road_impute(img, keep)))
+    scores = prob(torch.stack(inputs))
+    base = scores[0]
+    k = len(ROAD_PERCENTILES)
+    morf = [s - base for s in scores[1:1 + k]]
+    lerf = [s - base for s in scores[1 + k:]]
+    return {"morf": float(np.mean(np.float32(morf))), "lerf": float(np.mean(np.float32(lerf))),
+            "combined": float((np.mean(np.float32(lerf)) - np.mean(np.float32(morf))) / 2), "morf_steps": morf, "lerf_steps": lerf}
+
+
 def reference_augsmooth(model64, x, tap, info, logits_module, activation, target, score):
     """pytorch-grad-cam's aug_smooth for the article's Grad-CAM, in float64: the input mirrored left to
     right or not, times 0.9, 1 and 1.1; each map (ReLU, divided by its maximum) mirrored back; the mean,

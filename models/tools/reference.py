@@ -241,7 +241,7 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
     Activations, gradients and maps are computed in float64 (a double copy of the model fed the
     float32 input exactly), so that a float32 implementation can be judged by its own rounding
     alone; with methods=True the float64 activations and gradients are saved too."""
-    from model_pass_reference import reference_ablationcam, reference_augsmooth, reference_faithfulness, reference_scorecam
+    from model_pass_reference import reference_ablationcam, reference_augsmooth, reference_faithfulness, reference_road, reference_scorecam
     os.makedirs(out_dir, exist_ok=True)
     spec, activation = manifest["input"], scoring_activation(manifest["output"])
     all_taps = [t["name"] for t in manifest["taps"]]
@@ -306,6 +306,8 @@ def write_reference(model, manifest, images, out_dir, log, taps=None, methods=Fa
                         model64, x, tap, info, logits_module, activation, target, score).numpy())
                     entry["cams"][tap][score]["faithfulness"] = reference_faithfulness(
                         model, x, np.load(os.path.join(out_dir, entry["cams"][tap][score]["file"])), spec, logits_module, activation, target)
+                    entry["cams"][tap][score]["road"] = reference_road(
+                        model, x, np.load(os.path.join(out_dir, entry["cams"][tap][score]["file"])), logits_module, activation, target)
                     cam, original, removed = reference_ablationcam(model, x, acts[i], tap, logits_module, activation, target, score)
                     entry["cams"][tap][score]["ablationcam"] = {
                         "map": save(f"{stem}.{tap}.ablationcam.{score}.npy", cam.numpy()), "original": original,

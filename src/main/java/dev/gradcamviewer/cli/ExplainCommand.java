@@ -82,7 +82,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--metrics", description = "also score each map's faithfulness into summary.csv: deletion and insertion "
             + "(areas under the target's probability as the map's pixels are removed / revealed, 32 steps), the confidence change "
-            + "for the image times the map and its inverse, and the random map's deletion and insertion (about 140 forward passes per map)")
+            + "for the image times the map and its inverse, ROAD (pytorch-grad-cam's ROADMostRelevantFirstAverage, ...LeastRelevantFirstAverage "
+            + "and ROADCombined, noise off: pixels removed by linear imputation, not blackened), and the random map's deletion, insertion and "
+            + "ROAD combined (about 180 forward passes and 36 imputations per map)")
     boolean metrics;
 
     @Option(names = "--timeout", defaultValue = "300", description = "seconds the model may take to load or for one image before it is reported as hung (default: ${DEFAULT-VALUE})")

@@ -3,6 +3,7 @@ package dev.gradcamviewer.cli;
 import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.FaithfulnessRunner;
 import dev.gradcamviewer.app.ModelPassCams;
+import dev.gradcamviewer.app.RoadRunner;
 import dev.gradcamviewer.cam.CamMap;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.RandomCam;
@@ -35,11 +36,12 @@ final class ExplainWork implements ImageWork<String> {
         /** summary.csv's columns. */
         static String header(boolean metrics) {
             return "file,output,predicted,probability,target,layer,method,milliseconds,status"
-                    + (metrics ? ",deletion,insertion,confidence_change,confidence_change_inverted,random_deletion,random_insertion" : "");
+                    + (metrics ? ",deletion,insertion,confidence_change,confidence_change_inverted,random_deletion,random_insertion,"
+                    + "road_most_relevant_first,road_least_relevant_first,road_combined,random_road_combined" : "");
         }
 
         /** The empty metric fields of a row without a map. */
-        static String noMetrics(boolean metrics) { return metrics ? ",,,,,," : ""; }
+        static String noMetrics(boolean metrics) { return metrics ? ",,,,,,,,,," : ""; }
     }
 
     private final Settings s;
@@ -61,24 +63,29 @@ final class ExplainWork implements ImageWork<String> {
                 ex.cam(layer, s.cam()); // the layers leave libtorch here, on the model's side
             }
             if (s.metrics() && !ex.cam(layer, s.cam()).zeroGradient()) {
-                metrics.put(ex.file() + "|" + layer, runner.call("scoring " + layer, () -> new FaithfulnessRunner.Result[] {
-                        score(ex, layer, s.cam()), score(ex, layer, new RandomCam())}));
+                CamMethod random = new RandomCam();
+                metrics.put(ex.file() + "|" + layer, runner.call("scoring " + layer, () -> new Scores(score(ex, layer, s.cam()), score(ex, layer, random),
+                        RoadRunner.measure(runner.bundle(), ex, layer, s.cam(), () -> false), RoadRunner.measure(runner.bundle(), ex, layer, random, () -> false))));
             }
         }
     }
 
+    /** A map's faithfulness scores and the random map's. */
+    private record Scores(FaithfulnessRunner.Result map, FaithfulnessRunner.Result random, RoadRunner.Result road, RoadRunner.Result randomRoad) { }
+
     /** The faithfulness scores of maps already made, by file and layer, until their rows are written. */
-    private final Map<String, FaithfulnessRunner.Result[]> metrics = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Scores> metrics = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FaithfulnessRunner.Result score(ExplainedImage ex, String layer, CamMethod method) throws Exception {
         return FaithfulnessRunner.measure(runner.bundle(), ex, layer, method, () -> false);
     }
 
     private String metricFields(Path file, String layer) {
-        FaithfulnessRunner.Result[] r = metrics.remove(file + "|" + layer);
+        Scores r = metrics.remove(file + "|" + layer);
         if (r == null) return Settings.noMetrics(s.metrics());
-        return String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", r[0].deletion(), r[0].insertion(), r[0].confidenceChange(),
-                r[0].invertedConfidenceChange(), r[1].deletion(), r[1].insertion());
+        return String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", r.map().deletion(), r.map().insertion(),
+                r.map().confidenceChange(), r.map().invertedConfidenceChange(), r.random().deletion(), r.random().insertion(),
+                r.road().mostRelevantFirst(), r.road().leastRelevantFirst(), r.road().combined(), r.randomRoad().combined());
     }
 
     /** Overlays (and maps) of one explained image; its rows. Never throws: a failure is the image's row. */

@@ -49,6 +49,35 @@ class FaithfulnessTest {
         }
     }
 
+    /**
+     * ROAD (pytorch-grad-cam's ROADMostRelevantFirstAverage, ROADLeastRelevantFirstAverage and
+     * ROADCombined, noise off) against model_pass_reference.py's, written from its definition with
+     * scipy's sparse direct solver: each percentile's score within 1e-4 of the largest probability.
+     */
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("dev.gradcamviewer.app.ModelPassReference#MODELS")
+    void roadMatchesTheReference(String model) throws Exception {
+        try (ModelPassReference r = ModelPassReference.open(model)) {
+            JsonNode ref = r.entry().get("road");
+            Npy.Array map = r.array(r.entry().get("file").asText());
+            var x = r.explained().input();
+            float[] onInput = FaithfulnessRunner.onInput(map.data(), map.shape()[0], map.shape()[1], x);
+            long start = System.nanoTime();
+            RoadRunner.Result got = RoadRunner.measure(r.bundle(), x, onInput, r.target(), () -> false);
+            double scale = Math.max(1e-3, r.bundle().scores(x.tensor(), 1, r.target(), dev.gradcamviewer.model.Score.PROBABILITY)[0]);
+            double worst = Math.max(worst(doubles(ref.get("morf_steps")), got.mostSteps()), worst(doubles(ref.get("lerf_steps")), got.leastSteps()));
+            System.out.printf("%s ROAD: most relevant first %.4f, least %.4f, combined %.4f; steps max |diff| %.2e of a probability %.4f; %.1f s%n",
+                    model, got.mostRelevantFirst(), got.leastRelevantFirst(), got.combined(), worst, scale, (System.nanoTime() - start) / 1e9);
+            assertTrue(worst <= 1e-4 * scale, "ROAD's steps differ by " + worst);
+            assertEquals(ref.get("morf").asDouble(), got.mostRelevantFirst(), 1e-4 * scale);
+            assertEquals(ref.get("lerf").asDouble(), got.leastRelevantFirst(), 1e-4 * scale);
+            assertEquals(ref.get("combined").asDouble(), got.combined(), 1e-4 * scale);
+            double spread = 0;
+            for (float v : got.mostSteps()) spread = Math.max(spread, Math.abs(v));
+            assertTrue(spread > 1e-3 * scale, "removing pixels moves the score: a test that can fail");
+        }
+    }
+
     private static double worst(double[] expected, float[] got) {
         assertEquals(expected.length, got.length);
         double w = 0;

@@ -99,9 +99,13 @@ class CliTest extends CapturedConsole {
         int code = GradcamCommand.execute("explain", "--metrics", "--out", out.toString(), Fixtures.sample("phantom-01-pneumonia.png").toString());
         assertEquals(0, code, err());
         List<String> rows = Files.readAllLines(out.resolve("summary.csv"));
-        assertTrue(rows.get(0).endsWith(",status,deletion,insertion,confidence_change,confidence_change_inverted,random_deletion,random_insertion"), rows.get(0));
+        assertTrue(rows.get(0).endsWith(",status,deletion,insertion,confidence_change,confidence_change_inverted,random_deletion,random_insertion,"
+                + "road_most_relevant_first,road_least_relevant_first,road_combined,random_road_combined"), rows.get(0));
         String[] f = rows.get(1).split(",");
-        assertEquals(15, f.length, rows.get(1));
+        assertEquals(19, f.length, rows.get(1));
+        double road = Double.parseDouble(f[17]);
+        double randomRoad = Double.parseDouble(f[18]);
+        assertTrue(road > randomRoad, "ROAD combined: the map's pixels matter more than a random map's (" + road + " vs " + randomRoad + ")");
         double deletion = Double.parseDouble(f[9]);
         double randomDeletion = Double.parseDouble(f[13]);
         assertTrue(deletion < randomDeletion - 0.3, "the demo's Grad-CAM finds the lesion: removing its pixels first kills the score sooner than random ("
