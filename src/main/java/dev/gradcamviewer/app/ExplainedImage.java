@@ -70,6 +70,17 @@ public final class ExplainedImage implements AutoCloseable {
         faithfulness.put(layer + "|" + method.id(), r);
     }
 
+    private final Map<String, RoadRunner.Result> road = new ConcurrentHashMap<>();
+
+    /** The ROAD scores of a map, when measured already; else null. */
+    public RoadRunner.Result road(String layer, CamMethod method) {
+        return road.get(layer + "|" + method.id());
+    }
+
+    void keepRoad(String layer, CamMethod method, RoadRunner.Result r) {
+        road.put(layer + "|" + method.id(), r);
+    }
+
     /** Whether the map of this layer and method is made already. */
     public boolean hasMap(String layer, CamMethod method) {
         return maps.containsKey(layer + "|" + method.id());

@@ -22,10 +22,15 @@ public final class RoadRunner {
 
     public record Result(double mostRelevantFirst, double leastRelevantFirst, double combined, float[] mostSteps, float[] leastSteps) { }
 
+    /** The scores of a map of {@code ex} (made already), kept with the image so that asking again costs nothing. */
     public static Result measure(ModelBundle bundle, ExplainedImage ex, String layer, CamMethod method, BooleanSupplier stop)
             throws BundleException, InterruptedException {
+        Result kept = ex.road(layer, method);
+        if (kept != null) return kept;
         CamMap map = ex.cam(layer, method);
-        return measure(bundle, ex.input(), FaithfulnessRunner.onInput(map.values(), map.height(), map.width(), ex.input()), ex.pass().target(), stop);
+        Result r = measure(bundle, ex.input(), FaithfulnessRunner.onInput(map.values(), map.height(), map.width(), ex.input()), ex.pass().target(), stop);
+        ex.keepRoad(layer, method, r);
+        return r;
     }
 
     public static Result measure(ModelBundle bundle, Preprocessed input, float[] mapOnInput, int target, BooleanSupplier stop)

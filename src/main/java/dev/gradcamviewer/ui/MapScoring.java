@@ -3,6 +3,7 @@ package dev.gradcamviewer.ui;
 import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.FaithfulnessRunner;
 import dev.gradcamviewer.app.ModelPassCams;
+import dev.gradcamviewer.app.RoadRunner;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.model.ModelBundle;
@@ -71,8 +72,26 @@ final class MapScoring {
                             + "insertion %.3f (higher is better; random %.3f): as they are revealed on a blurred copy;%n"
                             + "confidence change %+.3f for the image times the map (%+.3f for the inverted map).",
                     r[0].deletion(), r[1].deletion(), r[0].insertion(), r[1].insertion(), r[0].confidenceChange(), r[0].invertedConfidenceChange())));
+            scoreRoad(ex, b, l, m, label.getText(), label.getTooltip().getText());
         }, e -> {
             if (!(e instanceof InterruptedException)) label.setText("faithfulness: " + UiText.reason(e));
+        });
+    }
+
+    /** ROAD of the shown map and of the random map, after deletion and insertion (a few seconds more), appended to them. */
+    private void scoreRoad(ExplainedImage ex, ModelBundle b, String l, CamMethod m, String text, String tip) {
+        label.setText(text + " \u00b7 ROAD\u2026");
+        shown.submitQueued(stale -> {
+            BooleanSupplier stop = state.modelTurns.lettingThrough(stale);
+            return new RoadRunner.Result[] {RoadRunner.measure(b, ex, l, m, stop), RoadRunner.measure(b, ex, l, RANDOM, stop)};
+        }, r -> {
+            if (state.shown.get() != ex || !l.equals(state.layer) || !display.chosen().id().equals(m.id())) return;
+            label.setText(text + String.format(Locale.ROOT, " \u00b7 ROAD %+.2f (%+.2f)", r[0].combined(), r[1].combined()));
+            label.setTooltip(new Tooltip(tip + String.format(Locale.ROOT, "%nROAD %+.3f (higher is better; random %+.3f): pytorch-grad-cam's ROADCombined, "
+                    + "the pixels removed by linear imputation instead of blackened (most relevant first %+.3f, least relevant first %+.3f)",
+                    r[0].combined(), r[1].combined(), r[0].mostRelevantFirst(), r[0].leastRelevantFirst())));
+        }, e -> {
+            if (!(e instanceof InterruptedException)) label.setText(text + " \u00b7 ROAD: " + UiText.reason(e));
         });
     }
 

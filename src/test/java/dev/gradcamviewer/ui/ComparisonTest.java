@@ -201,6 +201,8 @@ class ComparisonTest extends ViewerTestBase {
         snapshot(stage.getScene().getRoot(), "comparison-methods-scored.png");
 
         waitUntil(() -> robot.lookup("#faithfulness-label").queryLabeled().getText().startsWith("deletion"), "the shown map's scores");
+        waitUntil(() -> robot.lookup("#faithfulness-label").queryLabeled().getText().matches(".* \u00b7 ROAD [+-]\\d\\.\\d\\d \\([+-]\\d\\.\\d\\d\\)"),
+                "ROAD of the shown map beside the random map's, after deletion and insertion");
         robot.interact(window::showFaithfulnessCurves);
         javafx.scene.chart.LineChart<?, ?> chart = robot.lookup("#faithfulness-chart").queryAs(javafx.scene.chart.LineChart.class);
         assertEquals(4, chart.getData().size(), "deletion and insertion, of the map and of the random map");
