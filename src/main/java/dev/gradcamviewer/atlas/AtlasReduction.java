@@ -32,13 +32,17 @@ public final class AtlasReduction {
      * last two may be null.
      */
     public record Sample(MapStatistics statistics, int width, int height, float[] cells, int rows, int cols,
-                         float[] input, int inputRows, int inputCols) { }
+                         float[] input, int inputRows, int inputCols, double road, double randomRoad) {
+        public Sample(MapStatistics statistics, int width, int height, float[] cells, int rows, int cols, float[] input, int inputRows, int inputCols) {
+            this(statistics, width, height, cells, rows, cols, input, inputRows, inputCols, Double.NaN, Double.NaN);
+        }
+    }
 
     /** A group's figures ({@code NaN} where no image of it shows heat). */
     public record Summary(Key key, int images, int withHeat, double noHeat, double heatOutsideBody, double uniformOutsideBody,
                           double heatInBorder, double uniformBorder, double heatInMask, double uniformMask, int withMask,
                           double peakOutsideBody, double peakInBorder, double peakInMask, double fixedSpot,
-                          int flaggedImages, MeanMap meanMap) {
+                          int flaggedImages, MeanMap meanMap, double road, double randomRoad) {
         /** A quarter of its images flagged, or its peaks at one spot (0.8 of at least {@link #MIN_FOR_SPOT} images with heat). */
         public boolean flagged() {
             return flaggedImages * 4 >= images && flaggedImages > 0 || (withHeat >= MIN_FOR_SPOT && fixedSpot >= FIXED_SPOT_FLAG);
@@ -69,7 +73,7 @@ public final class AtlasReduction {
         int inputRows, inputCols, inputs;
 
         void add(Sample s) {
-            statistics.add(new Sample(s.statistics(), s.width(), s.height(), null, 0, 0, null, 0, 0));
+            statistics.add(new Sample(s.statistics(), s.width(), s.height(), null, 0, 0, null, 0, 0, s.road(), s.randomRoad()));
             if (s.cells() != null && !s.statistics().noHeat()) {
                 if (cells == null) {
                     rows = s.rows();
@@ -147,7 +151,20 @@ public final class AtlasReduction {
                 n == 0 ? nan : out / n, n == 0 ? nan : uOut / n, n == 0 ? nan : border / n, n == 0 ? nan : uBorder / n,
                 withMask == 0 ? nan : mask / withMask, withMask == 0 ? nan : uMask / withMask, withMask,
                 n == 0 ? nan : pOut / n, n == 0 ? nan : pBorder / n, withMask == 0 ? nan : pMask / withMask,
-                fixedSpot(heat), flagged, mean);
+                fixedSpot(heat), flagged, mean, meanOf(samples, Sample::road), meanOf(samples, Sample::randomRoad));
+    }
+
+    /** The mean over the samples that have the value (ROAD when it was measured); NaN when none has. */
+    private static double meanOf(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
+        double sum = 0;
+        int n = 0;
+        for (Sample s : samples) {
+            double v = f.applyAsDouble(s);
+            if (Double.isNaN(v)) continue;
+            sum += v;
+            n++;
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     /** The share of the maps whose peak lies within {@link #SPOT_RADIUS} of their image's diagonal of the median peak. */

@@ -70,6 +70,10 @@ final class AtlasCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "300", description = "seconds the model may take to load or for one image before it is reported as hung (default: ${DEFAULT-VALUE})")
     long timeout;
 
+    @Option(names = "--road", description = "also score each map with ROAD (pytorch-grad-cam's ROADCombined, noise off) beside the random map's: "
+            + "about 3 s per map on two cores")
+    boolean road;
+
     @Option(names = "--timings", description = "print where the time went (decode, model pass, maps, statistics) and images/s")
     boolean timings;
 
@@ -135,7 +139,7 @@ final class AtlasCommand implements Callable<Integer> {
             FlaggedThumbnails thumbs = new FlaggedThumbnails(12, new HeatColorizer(Colormap.of("jet"), 2), 0.4);
             LocalisationReduction localisation = new LocalisationReduction();
             AtlasWork work = new AtlasWork(new AtlasWork.Settings(layerNames, cams, place, truth, maskFiles, outcomes, boxFile,
-                    boxFile == null && maskFiles != null, bundle.labels(), localisation), runner, thumbs);
+                    boxFile == null && maskFiles != null, bundle.labels(), localisation, road), runner, thumbs);
             ImageBatch<AtlasRow> batch = new ImageBatch<>(runner, new ImageBatch.Pass(layerNames, -1, sc, work::targetOf), work, workers);
             AtlasOutputs outputs = new AtlasOutputs(out, bundle, layerNames, cams, place, truth, maskFiles, boxFile, localisation, listing.problems());
             Interrupts.beforeHalt(() -> outputs.write(batch.rowsSoFar(rows, "not done: stopped at once (a second Ctrl-C)"), rows.summaries(), thumbs, true));

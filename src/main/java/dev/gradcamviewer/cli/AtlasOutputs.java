@@ -135,9 +135,9 @@ final class AtlasOutputs {
     private String imagesCsv(List<AtlasRow> rows) {
         StringBuilder b = new StringBuilder("image,status,predicted,probability,truth,outcome,layer,method,no_heat,heat_outside_body,"
                 + "uniform_outside_body,heat_in_border,uniform_border,heat_in_mask,uniform_mask,peak_x,peak_y,peak_outside_body,"
-                + "peak_in_border,peak_in_mask,flagged,flag_strength,explained,hit,iou,mass_inside,auc\n");
+                + "peak_in_border,peak_in_mask,flagged,flag_strength,explained,hit,iou,mass_inside,auc,road_combined,random_road_combined\n");
         for (ImageFiles.Problem p : problems) {
-            b.append(CliSupport.csv(PathNames.shown(p.path()))).append(',').append(CliSupport.csv("failed: " + p.reason())).append(",,,,,,").append(",".repeat(19)).append('\n');
+            b.append(CliSupport.csv(PathNames.shown(p.path()))).append(',').append(CliSupport.csv("failed: " + p.reason())).append(",,,,,,").append(",".repeat(21)).append('\n');
         }
         for (AtlasRow r : rows) {
             b.append(CliSupport.csv(r.image())).append(',').append(CliSupport.csv(r.status())).append(',').append(CliSupport.csv(r.predicted())).append(',')
@@ -146,7 +146,7 @@ final class AtlasOutputs {
                     .append(CliSupport.csv(r.layer())).append(',').append(r.method()).append(',');
             MapStatistics s = r.statistics();
             if (s == null) {
-                b.append(",".repeat(18)).append('\n');
+                b.append(",".repeat(20)).append('\n');
                 continue;
             }
             b.append(s.noHeat()).append(',').append(num(s.heatOutsideBody())).append(',').append(num(s.uniformOutsideBody())).append(',')
@@ -158,7 +158,7 @@ final class AtlasOutputs {
             Localisation l = r.localisation();
             if (l == null) b.append(",,,");
             else b.append(l.hit()).append(',').append(num(l.iou())).append(',').append(num(l.massInside())).append(',').append(num(l.auc()));
-            b.append('\n');
+            b.append(',').append(num(r.road())).append(',').append(num(r.randomRoad())).append('\n');
         }
         return b.toString();
     }
@@ -249,6 +249,8 @@ final class AtlasOutputs {
             put(g, "peak_in_border", s.peakInBorder());
             put(g, "peak_in_mask", s.peakInMask());
             put(g, "fixed_spot", s.fixedSpot());
+            put(g, "road_combined", s.road());
+            put(g, "random_road_combined", s.randomRoad());
             g.put("flagged_images", s.flaggedImages());
             boolean flaggable = flaggable(s.key());
             g.put("flaggable", flaggable);

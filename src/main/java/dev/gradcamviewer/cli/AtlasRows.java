@@ -31,7 +31,7 @@ final class AtlasRows extends AbstractList<AtlasRow> {
             }
             if (!r.outcome().isEmpty()) reduction.add(new AtlasReduction.Key(AtlasReduction.By.OUTCOME, r.outcome(), r.layer(), r.method()), sample);
             r = new AtlasRow(r.image(), r.status(), r.predicted(), r.probability(), r.truth(), r.outcome(), r.explained(), r.localisation(), r.layer(), r.method(), r.width(),
-                    r.height(), r.statistics(), r.maskWarning(), null, 0, 0, null, 0, 0);
+                    r.height(), r.statistics(), r.maskWarning(), r.road(), r.randomRoad(), null, 0, 0, null, 0, 0);
         }
         return rows.add(r);
     }

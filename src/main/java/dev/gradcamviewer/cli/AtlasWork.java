@@ -2,6 +2,7 @@ package dev.gradcamviewer.cli;
 
 import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.app.ModelPassCams;
+import dev.gradcamviewer.app.RoadRunner;
 import dev.gradcamviewer.atlas.AtlasRow;
 import dev.gradcamviewer.atlas.BodyMask;
 import dev.gradcamviewer.atlas.BoxRegion;
@@ -36,7 +37,8 @@ final class AtlasWork implements ImageWork<AtlasRow> {
      * is not empty. {@code localisation} collects the scores.
      */
     record Settings(List<String> layers, List<CamMethod> methods, Placement placement, LabelsFile labels, MaskFiles masks,
-                    Outcomes outcomes, BoxesFile boxes, boolean masksAreTruth, List<String> modelLabels, LocalisationReduction localisation) {
+                    Outcomes outcomes, BoxesFile boxes, boolean masksAreTruth, List<String> modelLabels, LocalisationReduction localisation,
+                    boolean road) {
         boolean localising() { return boxes != null || masksAreTruth; }
     }
 
@@ -65,11 +67,17 @@ final class AtlasWork implements ImageWork<AtlasRow> {
     @Override
     public void maps(ExplainedImage ex) throws Exception {
         for (String layer : s.layers()) {
-            if (s.localising()) ex.cam(layer, RANDOM);
+            if (s.localising() || s.road()) ex.cam(layer, RANDOM);
             for (CamMethod m : s.methods()) {
                 if (m.needsModelPasses()) runner.call(m.displayName() + " of " + layer, () -> ModelPassCams.compute(m, runner.bundle(), ex, layer, k -> { }));
                 else ex.cam(layer, m);
             }
+            if (!s.road()) continue;
+            for (CamMethod m : s.methods()) {
+                if (ex.cam(layer, m).zeroGradient()) continue;
+                runner.call("ROAD of " + m.displayName() + " at " + layer, () -> RoadRunner.measure(runner.bundle(), ex, layer, m, () -> false));
+            }
+            runner.call("ROAD of the random map at " + layer, () -> RoadRunner.measure(runner.bundle(), ex, layer, RANDOM, () -> false));
         }
     }
 
@@ -116,8 +124,10 @@ final class AtlasWork implements ImageWork<AtlasRow> {
                         s.localisation().add(new LocalisationReduction.Key(m.id(), layer, explained), loc, random);
                     }
                     String rowStatus = cells.zeroGradient() ? "ok; saturated: the score has no gradient (try --score logit)" : status;
+                    RoadRunner.Result road = s.road() ? ex.road(layer, m) : null;
+                    RoadRunner.Result randomRoad = s.road() ? ex.road(layer, RANDOM) : null;
                     rows.add(new AtlasRow(shown, rowStatus, p.predictedLabel(), p.probability(p.predicted()), truth, outcome, explained, loc, layer, m.id(), w, h, st,
-                            mask.warning(), cells.values().clone(), cells.height(), cells.width(), input, in.height(), in.width()));
+                            mask.warning(), road == null ? Double.NaN : road.combined(), randomRoad == null ? Double.NaN : randomRoad.combined(), cells.values().clone(), cells.height(), cells.width(), input, in.height(), in.width()));
                     if (st.flagged()) thumbnails.offer(layer, m, shown, p.predictedLabel(), st, ex, s.placement());
                 }
             }
