@@ -1,5 +1,9 @@
 package dev.gradcamviewer.cli;
 
+import dev.gradcamviewer.app.AtlasMaps;
+import dev.gradcamviewer.app.AtlasOutputs;
+import dev.gradcamviewer.app.AtlasRows;
+import dev.gradcamviewer.app.FlaggedThumbnails;
 import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.atlas.AtlasRow;
 import dev.gradcamviewer.atlas.BoxesFile;
@@ -138,8 +142,8 @@ final class AtlasCommand implements Callable<Integer> {
             AtlasRows rows = new AtlasRows(outcomes);
             FlaggedThumbnails thumbs = new FlaggedThumbnails(12, new HeatColorizer(Colormap.of("jet"), 2), 0.4);
             LocalisationReduction localisation = new LocalisationReduction();
-            AtlasWork work = new AtlasWork(new AtlasWork.Settings(layerNames, cams, place, truth, maskFiles, outcomes, boxFile,
-                    boxFile == null && maskFiles != null, bundle.labels(), localisation, road), runner, thumbs);
+            AtlasWork work = new AtlasWork(new AtlasMaps(new AtlasMaps.Settings(layerNames, cams, place, truth, maskFiles, outcomes, boxFile,
+                    boxFile == null && maskFiles != null, bundle.labels(), localisation, road), bundle, runner::call, thumbs));
             ImageBatch<AtlasRow> batch = new ImageBatch<>(runner, new ImageBatch.Pass(layerNames, -1, sc, work::targetOf), work, workers);
             AtlasOutputs outputs = new AtlasOutputs(out, bundle, layerNames, cams, place, truth, maskFiles, boxFile, localisation, listing.problems());
             Interrupts.beforeHalt(() -> outputs.write(batch.rowsSoFar(rows, "not done: stopped at once (a second Ctrl-C)"), rows.summaries(), thumbs, true));

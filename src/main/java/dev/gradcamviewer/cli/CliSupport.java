@@ -87,10 +87,7 @@ final class CliSupport {
     }
 
     static String message(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return dev.gradcamviewer.app.Failures.message(e);
     }
 
     /** A CSV field as RFC 4180 quotes it: in quotes when it holds a comma, a quote, a CR or an LF. */

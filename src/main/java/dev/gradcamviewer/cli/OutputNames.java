@@ -50,7 +50,6 @@ final class OutputNames {
      * '-' stay, anything else (a path separator, "..", a control character) cannot reach the file system.
      */
     static String safe(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.{2,}", "_");
-        return s.isEmpty() || s.startsWith(".") ? "_" + s : s;
+        return dev.gradcamviewer.files.PathNames.safe(name);
     }
 }

@@ -66,4 +66,10 @@ public final class PathNames {
         if (lead >= 0xF0 && lead <= 0xF4) return 4;
         return 0;
     }
+
+    /** A name that can be one file name in any folder and never leave it: anything but letters, digits, '.', '_' and '-' becomes '_', as do runs of dots. */
+    public static String safe(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.{2,}", "_");
+        return s.isEmpty() || s.startsWith(".") ? "_" + s : s;
+    }
 }

@@ -86,6 +86,7 @@ public final class ViewerWindow {
     private final ReviewController review;
     private final WorklistController worklistControl;
     private final ModelController models;
+    private final AtlasRunController atlasRuns;
 
     public ViewerWindow(Stage stage, CamEngine engine, ViewerSettings settings) {
         this.stage = stage;
@@ -106,6 +107,7 @@ public final class ViewerWindow {
                     pipeline.runPass();
                     worklistControl.modelChanged();
                 });
+        this.atlasRuns = new AtlasRunController(state, atlas, status, engineThread, this::openAtlas);
         theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
         build();
     }
@@ -131,6 +133,12 @@ public final class ViewerWindow {
         });
         comparison.setOnExport(this::exportComparison);
         atlas.setOnOpen(this::chooseAtlas);
+        atlas.setOnRun(() -> {
+            javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+            dc.setTitle("A folder for the atlas of the worklist");
+            lastFolder().ifPresent(dc::setInitialDirectory);
+            java.util.Optional.ofNullable(dc.showDialog(stage)).map(File::toPath).ifPresent(this::makeAtlas);
+        });
         atlas.setOnImageChosen(this::showFromAtlas);
         split.getItems().setAll(worklist, centreTabs, rightScroll);
         split.setOrientation(Orientation.HORIZONTAL);
@@ -257,6 +265,12 @@ public final class ViewerWindow {
         lastFolder().ifPresent(dc::setInitialDirectory);
         java.util.Optional.ofNullable(dc.showDialog(stage)).map(File::toPath).ifPresent(this::openAtlas);
     }
+
+    /** Makes an atlas of the worklist into {@code out} in the background, then opens it. */
+    public void makeAtlas(Path out) { atlasRuns.start(out, display.chosen(), display.placement.getValue()); }
+
+    /** For tests: whether an atlas is being made. */
+    boolean makingAtlas() { return atlasRuns.running(); }
 
     /** Opens an atlas folder in the Atlas tab (a folder that is not one is refused in the status bar). */
     public void openAtlas(Path dir) {

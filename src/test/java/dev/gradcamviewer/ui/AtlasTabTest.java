@@ -79,6 +79,37 @@ class AtlasTabTest {
     }
 
     @Test
+    void anAtlasOfTheWorklistIsMadeInTheBackgroundAndOpened(FxRobot robot) throws Exception {
+        waitUntil(() -> window.shownProperty().get() != null, "the first image");
+        Path out = Files.createTempDirectory("viewer-atlas").resolve("atlas");
+        robot.interact(() -> window.makeAtlas(out));
+        assertTrue(window.makingAtlas(), "the run has started");
+        waitUntil(() -> !window.makingAtlas() && window.atlasView().atlas() != null && window.atlasView().atlas().dir().equals(out), "the atlas made and opened");
+        var a = window.atlasView().atlas();
+        assertEquals(24, a.imagesDone());
+        assertTrue(!a.partial());
+        assertTrue(a.groups().stream().anyMatch(g -> g.flagged() && g.label().equals("Pneumonia") && g.method().equals("hirescam")),
+                "the viewer's atlas flags the cheat as the command line's does: " + a.groups());
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+    }
+
+    @Test
+    void cancellingWritesWhatWasDoneMarkedPartial(FxRobot robot) throws Exception {
+        waitUntil(() -> window.shownProperty().get() != null, "the first image");
+        Path out = Files.createTempDirectory("viewer-atlas").resolve("atlas");
+        robot.interact(() -> {
+            window.makeAtlas(out);
+            robot.lookup("#atlas-cancel").queryButton().fire(); // at once: the cheat's small images would all be done within a second
+        });
+        waitUntil(() -> !window.makingAtlas() && window.atlasView().atlas() != null && window.atlasView().atlas().dir().equals(out), "the partial atlas opened");
+        var a = window.atlasView().atlas();
+        assertTrue(a.partial(), "marked partial");
+        assertTrue(a.imagesDone() < 24, "the images done before Cancel: " + a.imagesDone());
+        List<String> rows = Files.readAllLines(out.resolve("images.csv"));
+        assertTrue(rows.stream().anyMatch(r -> r.contains("not done: cancelled")), "the rest are listed as not done");
+    }
+
+    @Test
     void aFolderThatIsNotAnAtlasIsRefusedInTheStatusBar(FxRobot robot) throws Exception {
         Path empty = Files.createTempDirectory("not-an-atlas");
         robot.interact(() -> window.openAtlas(empty));

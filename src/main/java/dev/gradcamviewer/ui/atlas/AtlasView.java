@@ -35,6 +35,9 @@ public final class AtlasView extends BorderPane {
     private final ListView<AtlasFolder.ImageRow> images = new ListView<>();
     private final Label summary = new Label("Open a folder made by gradcam-viewer atlas: where the model looks across a dataset, per label, with the images most flagged first.");
     private final Button open = new Button("Open atlas…");
+    private final Button run = new Button("Make one of the worklist…");
+    private final Button cancel = new Button("Cancel");
+    private final javafx.scene.control.ProgressBar progress = new javafx.scene.control.ProgressBar(0);
     private final TableColumn<AtlasFolder.Group, String> layerColumn = column("layer", AtlasFolder.Group::layer);
     private AtlasFolder atlas;
     private Consumer<AtlasFolder.ImageRow> onImageChosen = r -> { };
@@ -103,7 +106,14 @@ public final class AtlasView extends BorderPane {
         SplitPane split = new SplitPane(groups, below);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.45);
-        HBox top = new HBox(10, open, summary);
+        run.setId("atlas-run");
+        cancel.setId("atlas-cancel");
+        progress.setId("atlas-progress");
+        run.setTooltip(new javafx.scene.control.Tooltip("Grad-CAM and HiResCAM (and the chosen method) of every worklist image at the current layer, "
+                + "into a folder you choose, as gradcam-viewer atlas makes them; the viewer stays usable meanwhile"));
+        showProgress(-1, 0);
+        HBox top = new HBox(10, open, run, progress, cancel, summary);
+        top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         top.setPadding(new Insets(6));
         HBox.setHgrow(summary, Priority.ALWAYS);
         setTop(top);
@@ -115,6 +125,26 @@ public final class AtlasView extends BorderPane {
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
         c.setSortable(true);
         return c;
+    }
+
+    /** The "Make one of the worklist…" button's action. */
+    public void setOnRun(Runnable r) { run.setOnAction(e -> r.run()); }
+
+    /** The Cancel button's action (while an atlas is being made). */
+    public void setOnCancel(Runnable r) { cancel.setOnAction(e -> r.run()); }
+
+    /** An atlas being made: {@code done} of {@code total} images; a negative {@code done}: none is. */
+    public void showProgress(int done, int total) {
+        boolean busy = done >= 0 && total > 0;
+        progress.setVisible(busy);
+        progress.setManaged(busy);
+        cancel.setVisible(busy);
+        cancel.setManaged(busy);
+        run.setDisable(busy);
+        if (busy) {
+            progress.setProgress((double) done / total);
+            summary.setText("Making an atlas: " + done + " of " + total + " images");
+        }
     }
 
     /** The "Open atlas…" button's action. */

@@ -1,6 +1,5 @@
-package dev.gradcamviewer.cli;
+package dev.gradcamviewer.app;
 
-import dev.gradcamviewer.app.ExplainedImage;
 import dev.gradcamviewer.atlas.MapStatistics;
 import dev.gradcamviewer.cam.CamMethod;
 import dev.gradcamviewer.imaging.DecodedImage;
@@ -23,7 +22,7 @@ import java.util.PriorityQueue;
  * thumbnail is made only for a map that enters the top {@code keep} of its layer and method, so a
  * dataset's thumbnails never pile up in memory.
  */
-final class FlaggedThumbnails {
+public final class FlaggedThumbnails {
     static final int SIZE = 224;
 
     /** One flagged map's thumbnail, with what its caption says. */
@@ -34,7 +33,7 @@ final class FlaggedThumbnails {
     private final double alpha;
     private final Map<String, PriorityQueue<Thumbnail>> best = new HashMap<>();
 
-    FlaggedThumbnails(int keep, HeatColorizer colours, double alpha) {
+    public FlaggedThumbnails(int keep, HeatColorizer colours, double alpha) {
         this.keep = keep;
         this.colours = colours;
         this.alpha = alpha;

@@ -1,4 +1,4 @@
-package dev.gradcamviewer.cli;
+package dev.gradcamviewer.app;
 
 import dev.gradcamviewer.atlas.AtlasReduction;
 import dev.gradcamviewer.atlas.AtlasRow;
@@ -13,12 +13,12 @@ import java.util.List;
  * its model input (a dataset's inputs would not fit in memory; the reduction has their sum). Safe
  * for the batch's threads: every method holds this object's lock.
  */
-final class AtlasRows extends AbstractList<AtlasRow> {
+public final class AtlasRows extends AbstractList<AtlasRow> {
     private final List<AtlasRow> rows = new ArrayList<>();
     private final AtlasReduction reduction = new AtlasReduction();
     private final Outcomes outcomes;
 
-    AtlasRows(Outcomes outcomes) { this.outcomes = outcomes; }
+    public AtlasRows(Outcomes outcomes) { this.outcomes = outcomes; }
 
     @Override
     public synchronized boolean add(AtlasRow r) {
@@ -54,7 +54,7 @@ final class AtlasRows extends AbstractList<AtlasRow> {
     @Override
     public synchronized int size() { return rows.size(); }
 
-    synchronized List<AtlasRow> copy() { return new ArrayList<>(rows); }
+    public synchronized List<AtlasRow> copy() { return new ArrayList<>(rows); }
 
-    synchronized List<AtlasReduction.Summary> summaries() { return reduction.summaries(); }
+    public synchronized List<AtlasReduction.Summary> summaries() { return reduction.summaries(); }
 }

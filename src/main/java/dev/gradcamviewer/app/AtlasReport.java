@@ -1,4 +1,4 @@
-package dev.gradcamviewer.cli;
+package dev.gradcamviewer.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gradcamviewer.atlas.AtlasReduction;
@@ -19,7 +19,7 @@ import java.util.Map;
  * opens in a browser with no network: what was flagged, the tables per predicted label, true label
  * and outcome with their mean maps, and the most flagged images with their heat.
  */
-final class AtlasReport {
+public final class AtlasReport {
     private final JsonNode atlas;
     private final List<AtlasReduction.Summary> summaries;
     private final List<LocalisationReduction.Summary> located;

@@ -1,12 +1,9 @@
-package dev.gradcamviewer.cli;
+package dev.gradcamviewer.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gradcamviewer.app.AppVersion;
-import dev.gradcamviewer.app.ExplainedImage;
-import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.atlas.AtlasReduction;
 import dev.gradcamviewer.atlas.AtlasRow;
 import dev.gradcamviewer.atlas.BoxesFile;
@@ -44,7 +41,7 @@ import java.util.Map;
  * What atlas writes into --out: images.csv (a row per image, layer and method), atlas.json (the
  * groups, schema in the README), mean-maps/*.png and report.html, each written whole or not at all.
  */
-final class AtlasOutputs {
+public final class AtlasOutputs {
     static final String FORMAT = "gradcam-viewer-atlas";
     static final int FORMAT_VERSION = 1;
 
@@ -60,7 +57,7 @@ final class AtlasOutputs {
     private final List<ImageFiles.Problem> problems;
     private final HeatColorizer meanColours = new HeatColorizer(Colormap.of("jet"), 1);
 
-    AtlasOutputs(Path out, ModelBundle bundle, List<String> layers, List<CamMethod> methods, Placement placement, LabelsFile labels,
+    public AtlasOutputs(Path out, ModelBundle bundle, List<String> layers, List<CamMethod> methods, Placement placement, LabelsFile labels,
                  MaskFiles masks, BoxesFile boxes, LocalisationReduction localisation, List<ImageFiles.Problem> problems) {
         this.boxes = boxes;
         this.localisation = localisation;
@@ -80,7 +77,7 @@ final class AtlasOutputs {
         return !Outcomes.isNegative(k.label());
     }
 
-    void write(List<AtlasRow> rows, List<AtlasReduction.Summary> summaries, FlaggedThumbnails thumbs, boolean partial) throws IOException {
+    public void write(List<AtlasRow> rows, List<AtlasReduction.Summary> summaries, FlaggedThumbnails thumbs, boolean partial) throws IOException {
         try {
             Map<AtlasReduction.Key, String> meanMaps = writeMeanMaps(summaries);
             writeText("images.csv", imagesCsv(rows));
@@ -90,12 +87,12 @@ final class AtlasOutputs {
             writeText("atlas.json", new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
             writeText("report.html", new AtlasReport(json, summaries, located, meanMaps, thumbs, layers, methods, out).html());
         } catch (IOException e) {
-            throw new IOException("the atlas could not be written into " + out + " (" + CliSupport.message(e) + ")", e);
+            throw new IOException("the atlas could not be written into " + out + " (" + Failures.message(e) + ")", e);
         }
     }
 
     /** The stderr lines: a WARNING per flagged group, a note per label that has no place of its own. */
-    List<String> warnings(List<AtlasReduction.Summary> summaries) {
+    public List<String> warnings(List<AtlasReduction.Summary> summaries) {
         List<String> lines = new ArrayList<>();
         for (AtlasReduction.Summary s : summaries) {
             String text = describe(s);
@@ -137,13 +134,13 @@ final class AtlasOutputs {
                 + "uniform_outside_body,heat_in_border,uniform_border,heat_in_mask,uniform_mask,peak_x,peak_y,peak_outside_body,"
                 + "peak_in_border,peak_in_mask,flagged,flag_strength,explained,hit,iou,mass_inside,auc,road_combined,random_road_combined\n");
         for (ImageFiles.Problem p : problems) {
-            b.append(CliSupport.csv(PathNames.shown(p.path()))).append(',').append(CliSupport.csv("failed: " + p.reason())).append(",,,,,,").append(",".repeat(21)).append('\n');
+            b.append(dev.gradcamviewer.files.CsvField.quote(PathNames.shown(p.path()))).append(',').append(dev.gradcamviewer.files.CsvField.quote("failed: " + p.reason())).append(",,,,,,").append(",".repeat(21)).append('\n');
         }
         for (AtlasRow r : rows) {
-            b.append(CliSupport.csv(r.image())).append(',').append(CliSupport.csv(r.status())).append(',').append(CliSupport.csv(r.predicted())).append(',')
+            b.append(dev.gradcamviewer.files.CsvField.quote(r.image())).append(',').append(dev.gradcamviewer.files.CsvField.quote(r.status())).append(',').append(dev.gradcamviewer.files.CsvField.quote(r.predicted())).append(',')
                     .append(Double.isNaN(r.probability()) ? "" : String.format(Locale.ROOT, "%.6f", r.probability())).append(',')
-                    .append(CliSupport.csv(String.join("|", r.truth()))).append(',').append(r.outcome()).append(',')
-                    .append(CliSupport.csv(r.layer())).append(',').append(r.method()).append(',');
+                    .append(dev.gradcamviewer.files.CsvField.quote(String.join("|", r.truth()))).append(',').append(r.outcome()).append(',')
+                    .append(dev.gradcamviewer.files.CsvField.quote(r.layer())).append(',').append(r.method()).append(',');
             MapStatistics s = r.statistics();
             if (s == null) {
                 b.append(",".repeat(20)).append('\n');
@@ -154,7 +151,7 @@ final class AtlasOutputs {
                     .append(num(s.uniformMask())).append(',').append(s.noHeat() ? "" : s.peakX()).append(',').append(s.noHeat() ? "" : s.peakY()).append(',')
                     .append(s.noHeat() ? "" : s.peakOutsideBody()).append(',').append(s.noHeat() ? "" : s.peakInBorder()).append(',')
                     .append(s.noHeat() || !s.hasMask() ? "" : s.peakInMask()).append(',').append(s.flagged()).append(',')
-                    .append(String.format(Locale.ROOT, "%.4f", s.flagStrength())).append(',').append(CliSupport.csv(r.explained())).append(',');
+                    .append(String.format(Locale.ROOT, "%.4f", s.flagStrength())).append(',').append(dev.gradcamviewer.files.CsvField.quote(r.explained())).append(',');
             Localisation l = r.localisation();
             if (l == null) b.append(",,,");
             else b.append(l.hit()).append(',').append(num(l.iou())).append(',').append(num(l.massInside())).append(',').append(num(l.auc()));
@@ -168,7 +165,7 @@ final class AtlasOutputs {
     private static String localisationCsv(List<LocalisationReduction.Summary> located) {
         StringBuilder b = new StringBuilder(LOCALISATION_HEADER).append('\n');
         for (LocalisationReduction.Summary s : located) {
-            b.append(s.key().method()).append(',').append(CliSupport.csv(s.key().layer())).append(',').append(CliSupport.csv(s.key().label())).append(',')
+            b.append(s.key().method()).append(',').append(dev.gradcamviewer.files.CsvField.quote(s.key().layer())).append(',').append(dev.gradcamviewer.files.CsvField.quote(s.key().label())).append(',')
                     .append(s.images()).append(',').append(num(s.hitRate())).append(',').append(num(s.iou())).append(',').append(num(s.massInside()))
                     .append(',').append(num(s.auc())).append(',').append(num(s.randomHitRate())).append(',').append(num(s.randomIou())).append(',')
                     .append(num(s.randomMassInside())).append('\n');
@@ -275,7 +272,7 @@ final class AtlasOutputs {
             byte[] png = meanMapPng(s);
             if (png == null) continue;
             AtlasReduction.Key k = s.key();
-            String name = "mean-maps/" + OutputNames.safe(k.by().id() + "-" + k.label()) + "." + OutputNames.safe(k.layer()) + "." + k.method() + ".png";
+            String name = "mean-maps/" + PathNames.safe(k.by().id() + "-" + k.label()) + "." + PathNames.safe(k.layer()) + "." + k.method() + ".png";
             Path target = out.resolve(name);
             java.nio.file.Files.createDirectories(target.getParent());
             AtomicFile.write(target, o -> o.write(png));
