@@ -32,7 +32,9 @@ final class ImagePane extends Pane {
     private final Rectangle cropOutline = new Rectangle();
     private final BooleanProperty cropShown = new SimpleBooleanProperty(true);
     private final javafx.scene.control.Tooltip cropReason = new javafx.scene.control.Tooltip();
-    private final Group content = new Group(base, heat, cropOutline);
+    /** Ground-truth boxes of the shown image, from an open atlas's boxes file. */
+    private final Group truth = new Group();
+    private final Group content = new Group(base, heat, cropOutline, truth);
     private final Scale scale = new Scale(1, 1, 0, 0);
     private final Translate translate = new Translate();
     private final SimpleDoubleProperty zoom = new SimpleDoubleProperty(1);
@@ -203,6 +205,23 @@ final class ImagePane extends Pane {
     }
 
     BooleanProperty cropShownProperty() { return cropShown; }
+
+    /** Draws ground-truth boxes (decoded image pixels: x, y, width, height), or none. */
+    void setTruthBoxes(java.util.List<double[]> boxes, String label) {
+        truth.getChildren().clear();
+        truth.setId("truth-boxes");
+        for (double[] b : boxes) {
+            Rectangle r = new Rectangle(b[0], b[1], b[2], b[3]);
+            r.setFill(null);
+            r.setStroke(javafx.scene.paint.Color.web("#39ff88"));
+            r.strokeWidthProperty().bind(javafx.beans.binding.Bindings.divide(2.0, scale.xProperty()));
+            javafx.scene.control.Tooltip.install(r, new javafx.scene.control.Tooltip("Ground truth: " + label));
+            truth.getChildren().add(r);
+        }
+    }
+
+    /** For tests: the ground-truth boxes drawn. */
+    int truthBoxCount() { return truth.getChildren().size(); }
 
     /** For tests: whether the crop outline is drawn, and where (image pixels: x, y, width, height). */
     double[] cropOutline() {

@@ -170,6 +170,7 @@ public final class ViewerWindow {
                 () -> imagePane.annotationsShownProperty().set(!imagePane.annotationsShownProperty().get())));
 
         imagePane.heatShownProperty().addListener((o, was, now) -> showMapStatus());
+        state.shown.addListener((o, was, now) -> drawTruthBoxes(now));
         layerPicker.setOnLayerChosen(path -> {
             state.layer = path;
             pipeline.render();
@@ -277,6 +278,16 @@ public final class ViewerWindow {
         try {
             dev.gradcamviewer.ui.atlas.AtlasFolder a = dev.gradcamviewer.ui.atlas.AtlasFolder.read(dir);
             atlas.show(a);
+            atlasBoxes = null;
+            Path boxes = a.boxesFile();
+            if (boxes != null && Files.isRegularFile(boxes)) {
+                try {
+                    atlasBoxes = dev.gradcamviewer.atlas.BoxesFile.read(boxes);
+                } catch (dev.gradcamviewer.atlas.LabelsFile.FormatException e) {
+                    status.fail("The atlas's boxes cannot be drawn: " + e.getMessage());
+                }
+            }
+            drawTruthBoxes(state.shown.get());
             centreTabs.getSelectionModel().select(atlasTab);
             ModelBundle b = state.bundle.get();
             if (b != null && !b.sha256().equals(a.modelSha256())) {
@@ -314,6 +325,27 @@ public final class ViewerWindow {
         centreTabs.getSelectionModel().select(imageTab);
         pipeline.render();
     }
+
+    private dev.gradcamviewer.atlas.BoxesFile atlasBoxes;
+
+    /** The open atlas's ground-truth boxes of the shown image, in its decoded pixels. */
+    private void drawTruthBoxes(ExplainedImage ex) {
+        if (atlasBoxes == null || ex == null) {
+            imagePane.setTruthBoxes(List.of(), "");
+            return;
+        }
+        int s = ex.image().step();
+        List<double[]> boxes = new ArrayList<>();
+        java.util.Set<String> labels = new java.util.LinkedHashSet<>();
+        for (var b : atlasBoxes.boxes(ex.file())) {
+            boxes.add(new double[] {b.x() / s, b.y() / s, b.width() / s, b.height() / s});
+            labels.add(b.label());
+        }
+        imagePane.setTruthBoxes(boxes, String.join(", ", labels));
+    }
+
+    /** For tests: the ground-truth boxes drawn on the Image tab. */
+    int truthBoxCount() { return imagePane.truthBoxCount(); }
 
     /** For tests: the Atlas tab. */
     dev.gradcamviewer.ui.atlas.AtlasView atlasView() { return atlas; }
