@@ -208,7 +208,7 @@ final class ImagePane extends Pane {
 
     /** Draws ground-truth boxes (decoded image pixels: x, y, width, height), or none. */
     void setTruthBoxes(java.util.List<double[]> boxes, String label) {
-        truth.getChildren().clear();
+        truth.getChildren().removeIf(n -> n instanceof Rectangle);
         truth.setId("truth-boxes");
         for (double[] b : boxes) {
             Rectangle r = new Rectangle(b[0], b[1], b[2], b[3]);
@@ -220,8 +220,25 @@ final class ImagePane extends Pane {
         }
     }
 
+    /** Tints a ground-truth mask ({@code width} x {@code height}, the decoded image's pixels) over the image, or removes it (null). */
+    void setTruthMask(boolean[] mask, int width, int height) {
+        truth.getChildren().removeIf(n -> "truth-mask".equals(n.getId()));
+        if (mask == null) return;
+        javafx.scene.image.WritableImage img = new javafx.scene.image.WritableImage(width, height);
+        int[] argb = new int[width * height];
+        for (int i = 0; i < argb.length; i++) argb[i] = mask[i] ? 0x6639ff88 : 0;
+        img.getPixelWriter().setPixels(0, 0, width, height, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, width);
+        ImageView v = new ImageView(img);
+        v.setId("truth-mask");
+        v.setMouseTransparent(true);
+        truth.getChildren().add(0, v);
+    }
+
+    /** For tests: whether a ground-truth mask is tinted. */
+    boolean truthMaskShown() { return truth.getChildren().stream().anyMatch(n -> "truth-mask".equals(n.getId())); }
+
     /** For tests: the ground-truth boxes drawn. */
-    int truthBoxCount() { return truth.getChildren().size(); }
+    int truthBoxCount() { return (int) truth.getChildren().stream().filter(n -> n instanceof Rectangle).count(); }
 
     /** For tests: whether the crop outline is drawn, and where (image pixels: x, y, width, height). */
     double[] cropOutline() {

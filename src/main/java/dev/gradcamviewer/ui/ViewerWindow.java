@@ -287,6 +287,15 @@ public final class ViewerWindow {
                     status.fail("The atlas's boxes cannot be drawn: " + e.getMessage());
                 }
             }
+            atlasMasks = null;
+            Path masks = a.masksDir();
+            if (masks != null && Files.isDirectory(masks)) {
+                try {
+                    atlasMasks = new dev.gradcamviewer.atlas.MaskFiles(masks);
+                } catch (java.io.IOException e) {
+                    status.fail("The atlas's masks cannot be drawn: " + e.getMessage());
+                }
+            }
             drawTruthBoxes(state.shown.get());
             centreTabs.getSelectionModel().select(atlasTab);
             ModelBundle b = state.bundle.get();
@@ -329,7 +338,19 @@ public final class ViewerWindow {
     private dev.gradcamviewer.atlas.BoxesFile atlasBoxes;
 
     /** The open atlas's ground-truth boxes of the shown image, in its decoded pixels. */
+    private dev.gradcamviewer.atlas.MaskFiles atlasMasks;
+
     private void drawTruthBoxes(ExplainedImage ex) {
+        imagePane.setTruthMask(null, 0, 0);
+        if (atlasMasks != null && ex != null) {
+            try {
+                var image = ex.image();
+                var found = atlasMasks.forImage(ex.file(), image.width(), image.height(), image.sourceWidth(), image.sourceHeight());
+                if (found.inside() != null) imagePane.setTruthMask(found.inside(), image.width(), image.height());
+            } catch (dev.gradcamviewer.imaging.ImageDecodeException e) {
+                status.fail("The mask of " + ex.file().getFileName() + " cannot be read: " + e.getMessage());
+            }
+        }
         if (atlasBoxes == null || ex == null) {
             imagePane.setTruthBoxes(List.of(), "");
             return;
@@ -343,6 +364,9 @@ public final class ViewerWindow {
         }
         imagePane.setTruthBoxes(boxes, String.join(", ", labels));
     }
+
+    /** For tests: whether the open atlas's mask of the shown image is tinted. */
+    boolean truthMaskShown() { return imagePane.truthMaskShown(); }
 
     /** For tests: the ground-truth boxes drawn on the Image tab. */
     int truthBoxCount() { return imagePane.truthBoxCount(); }

@@ -27,12 +27,13 @@ class AtlasBoxesTest {
     private ViewerSettings settings;
     private Stage stage;
     private Path atlasDir;
+    private Path images;
 
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
         Path pointing = Fixtures.dir().resolve("pointing").toAbsolutePath();
-        Path images = Files.createTempDirectory("boxed");
+        images = Files.createTempDirectory("boxed");
         for (String n : List.of("phantom-00.png", "phantom-01.png", "phantom-03.png")) Files.copy(pointing.resolve(n), images.resolve(n));
         atlasDir = Files.createTempDirectory("atlas").resolve("out");
         assertEquals(0, GradcamCommand.execute("atlas", "--boxes", pointing.resolve("BBox_List_2017.csv").toString(), "--method", "gradcam",
@@ -61,5 +62,17 @@ class AtlasBoxesTest {
         waitUntil(() -> window.imageTabShown() && window.shownProperty().get() != null && window.shownProperty().get().file().getFileName().equals(chosen.getFileName())
                 && window.heatProperty().get() != null && window.truthBoxCount() > 0, "the chosen image with its heat and boxes");
         snapshot(stage.getScene().getRoot(), "atlas-boxes.png");
+    }
+
+    @Test
+    void anAtlasMadeWithMasksTintsTheShownImagesMask(FxRobot robot) throws Exception {
+        Path pointing = Fixtures.dir().resolve("pointing").toAbsolutePath();
+        Path withMasks = Files.createTempDirectory("atlas").resolve("masks");
+        assertEquals(0, GradcamCommand.execute("atlas", "--masks", pointing.toString(), "--method", "gradcam", "--out", withMasks.toString(), images.toString()));
+        waitUntil(() -> window.shownProperty().get() != null, "the first image");
+        org.junit.jupiter.api.Assertions.assertFalse(window.truthMaskShown());
+        robot.interact(() -> window.openAtlas(withMasks));
+        waitUntil(window::truthMaskShown, "phantom-00's lesion mask tinted");
+        assertEquals(0, window.truthBoxCount(), "an atlas without boxes draws none");
     }
 }

@@ -97,6 +97,16 @@ public final class AtlasFolder {
 
     public Path dir() { return dir; }
 
+    /** The masks folder the atlas was made with, resolved as its images are; null when none. */
+    public Path masksDir() {
+        if (!json.path("masks").isTextual()) return null;
+        try {
+            return Path.of(json.path("working_directory").asText(dir.toAbsolutePath().toString())).resolve(json.path("masks").asText()).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
     /** The boxes file the atlas was made with, resolved as its images are; null when none (or not a path here). */
     public Path boxesFile() {
         if (!json.path("boxes").isTextual()) return null;
