@@ -12,7 +12,6 @@ import dev.gradcamviewer.atlas.LabelsFile;
 import dev.gradcamviewer.atlas.MaskFiles;
 import dev.gradcamviewer.atlas.Outcomes;
 import dev.gradcamviewer.cam.CamMethod;
-import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.files.FolderLock;
 import dev.gradcamviewer.files.PathNames;
 import dev.gradcamviewer.imaging.Colormap;
@@ -28,7 +27,6 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -175,13 +173,7 @@ final class AtlasCommand implements Callable<Integer> {
     }
 
     private List<CamMethod> chooseMethods() {
-        List<String> names = methods.isEmpty() ? List.of("gradcam", "hirescam") : methods;
-        List<CamMethod> out = new ArrayList<>();
-        for (String n : new LinkedHashSet<>(names)) {
-            out.add(CamMethods.byName(n).orElseThrow(() -> new IllegalArgumentException("unknown method '" + n + "' ("
-                    + String.join(", ", CamMethods.FOR_VIEWER.stream().map(CamMethod::id).toList()) + ")")));
-        }
-        return out;
+        return CliSupport.methods(methods, List.of("gradcam", "hirescam"));
     }
 
     /** A file that parses or is refused as a whole. */

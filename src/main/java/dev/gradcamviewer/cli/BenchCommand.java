@@ -60,8 +60,7 @@ final class BenchCommand implements Callable<Integer> {
             Preprocessed x = ModelInputs.preprocess(ImageDecoder.decode(img), m.input());
             String layer = layerName != null ? layerName : m.defaultLayer();
             if (!bundle.tapNames().contains(layer)) throw new IllegalArgumentException("layer '" + layer + "' is not tapped in this model");
-            dev.gradcamviewer.cam.CamMethod camMethod = dev.gradcamviewer.cam.CamMethods.byName(method)
-                    .orElseThrow(() -> new IllegalArgumentException("unknown method '" + method + "'"));
+            dev.gradcamviewer.cam.CamMethod camMethod = CliSupport.method(method);
             System.out.printf(Locale.ROOT, "model %s, %d taps, input %s; %d runs each; %d cores; libtorch %s; %s%n",
                     bundle.name(), bundle.tapNames().size(), m.input().shape(), runs, Runtime.getRuntime().availableProcessors(),
                     TorchEngine.libtorchVersion(), TorchEngine.switches());

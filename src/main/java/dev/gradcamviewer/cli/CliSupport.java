@@ -34,6 +34,19 @@ final class CliSupport {
         return java.util.List.copyOf(new java.util.LinkedHashSet<>(asked));
     }
 
+    /** A CAM method by its id; an unknown one refused naming those there are. */
+    static dev.gradcamviewer.cam.CamMethod method(String name) {
+        return dev.gradcamviewer.cam.CamMethods.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown method '" + name + "' ("
+                + String.join(", ", dev.gradcamviewer.cam.CamMethods.FOR_VIEWER.stream().map(dev.gradcamviewer.cam.CamMethod::id).toList()) + ")"));
+    }
+
+    /** The methods named with --method (each once, in order), or {@code defaults}. */
+    static java.util.List<dev.gradcamviewer.cam.CamMethod> methods(java.util.List<String> names, java.util.List<String> defaults) {
+        java.util.List<dev.gradcamviewer.cam.CamMethod> out = new java.util.ArrayList<>();
+        for (String n : new java.util.LinkedHashSet<>(names.isEmpty() ? defaults : names)) out.add(method(n));
+        return out;
+    }
+
     /** Makes the folder if need be and proves a file can be written there, before any work is done. */
     static void requireWritableFolder(Path dir, String option) {
         try {

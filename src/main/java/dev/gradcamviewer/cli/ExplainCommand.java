@@ -95,8 +95,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CamMethod named = CamMethods.byName(method).orElseThrow(() -> new IllegalArgumentException("unknown method '" + method
-                + "' (" + String.join(", ", CamMethods.FOR_VIEWER.stream().map(CamMethod::id).toList()) + ")"));
+        CamMethod named = CliSupport.method(method);
         CamMethod cam = CamMethods.smoothed(named, eigenSmooth, augSmooth);
         Score sc = parseScore(score);
         Placement place = Placement.of(placement);

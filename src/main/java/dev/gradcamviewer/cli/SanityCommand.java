@@ -4,7 +4,6 @@ import dev.gradcamviewer.app.ImageFiles;
 import dev.gradcamviewer.app.ModelInputs;
 import dev.gradcamviewer.app.SanityCheck;
 import dev.gradcamviewer.cam.CamMethod;
-import dev.gradcamviewer.cam.CamMethods;
 import dev.gradcamviewer.files.AtomicFile;
 import dev.gradcamviewer.files.FolderLock;
 import dev.gradcamviewer.files.PathNames;
@@ -28,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,11 +67,7 @@ final class SanityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<SanityCheck.MapSource> sources = new ArrayList<>();
-        for (String n : new LinkedHashSet<>(methods.isEmpty() ? List.of("gradcam") : methods)) {
-            CamMethod m = CamMethods.byName(n).orElseThrow(() -> new IllegalArgumentException("unknown method '" + n + "' ("
-                    + String.join(", ", CamMethods.FOR_VIEWER.stream().map(CamMethod::id).toList()) + ")"));
-            sources.add(SanityCheck.of(m));
-        }
+        for (CamMethod m : CliSupport.methods(methods, List.of("gradcam"))) sources.add(SanityCheck.of(m));
         if (limit < 2) throw new IllegalArgumentException("--limit must be at least 2 (the baseline compares two images' maps)");
         boolean made = !Files.isDirectory(out);
         CliSupport.requireWritableFolder(out, "--out");
