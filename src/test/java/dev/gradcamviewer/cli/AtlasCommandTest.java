@@ -67,6 +67,22 @@ class AtlasCommandTest extends CapturedConsole {
     }
 
     @Test
+    void twoStatisticsWorkersGiveTheSameAtlasAsOne(@TempDir Path dir) throws IOException {
+        String samples = Fixtures.root().resolve("models/samples").toString();
+        assertEquals(0, GradcamCommand.execute("atlas", "--out", dir.resolve("one").toString(), samples), err());
+        assertEquals(0, GradcamCommand.execute("atlas", "--workers", "2", "--out", dir.resolve("two").toString(), samples), err());
+        assertEquals(Files.readString(dir.resolve("one/images.csv")), Files.readString(dir.resolve("two/images.csv")), "rows in input order, the same values");
+        java.util.function.Function<Path, String> groups = p -> {
+            try {
+                return new ObjectMapper().readTree(p.toFile()).get("groups").toString();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        assertEquals(groups.apply(dir.resolve("one/atlas.json")), groups.apply(dir.resolve("two/atlas.json")));
+    }
+
+    @Test
     void aModelThatReadsATagIsFlagged(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("atlas");
         int code = GradcamCommand.execute("atlas", "--model", CHEAT.resolve("cheat.pt").toString(), "--labels", CHEAT.resolve("labels.csv").toString(),
