@@ -176,6 +176,10 @@ final class CamPipeline {
         // another map is coming: the shown one's measuring stops (the grid's goes on)
         scores.stopShown();
         if (m.needsModelPasses() && !ex.hasMap(l, m)) {
+            // never the previous method's heat under this one's name: none until this map is made
+            views.image().clearHeat();
+            state.heat.set(null);
+            status.setMapText(ex.file().getFileName() + ": " + m.displayName() + " of " + l + " is being made; no heat is shown until it is ready");
             // the same request already under way (a colour change meanwhile, say) goes on
             if (!(status.isBusy(modelPasses) && modelPassesFor == ex && l.equals(modelPassesLayer))) runModelPasses(ex, b, l, m);
             return;

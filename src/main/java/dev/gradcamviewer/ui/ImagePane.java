@@ -123,7 +123,15 @@ final class ImagePane extends Pane {
             lastX = e.getX();
             lastY = e.getY();
         });
-        setOnMouseMoved(e -> describePointer(e.getX(), e.getY()));
+        setOnMouseMoved(e -> {
+            pointerX = e.getX();
+            pointerY = e.getY();
+            describePointer(pointerX, pointerY);
+        });
+        setOnMouseExited(e -> {
+            pointerX = Double.NaN;
+            pointer.set("");
+        });
         widthProperty().addListener((o, a, b) -> { if (fitted.get()) fit(); });
         heightProperty().addListener((o, a, b) -> { if (fitted.get()) fit(); });
     }
@@ -135,7 +143,9 @@ final class ImagePane extends Pane {
 
     /** Another image is being loaded: the pane says so and shows nothing of the previous one. */
     void showLoading(String what) {
+        decoded = null; // nothing of the previous image is read out while the next loads
         clearHeat();
+        pointer.set("");
         loadingText.set(what);
     }
 
@@ -152,6 +162,7 @@ final class ImagePane extends Pane {
         studyText.setText(info == null ? "" : String.join("\n", info.studyLines()));
         clearHeat();
         fit();
+        redescribePointer();
     }
 
     /** The same image displayed through another window: nothing else changes. */
@@ -183,6 +194,16 @@ final class ImagePane extends Pane {
         heat.setImage(layer);
         heat.setLayoutX(map.x());
         heat.setLayoutY(map.y());
+        redescribePointer(); // the read-out's heat is this map's, without waiting for the mouse to move
+    }
+
+    /** Where the mouse last was over the pane (NaN: not over it). */
+    private double pointerX = Double.NaN;
+    private double pointerY = Double.NaN;
+
+    private void redescribePointer() {
+        if (Double.isNaN(pointerX)) pointer.set("");
+        else describePointer(pointerX, pointerY);
     }
 
     /**
@@ -237,6 +258,9 @@ final class ImagePane extends Pane {
     /** For tests: whether a ground-truth mask is tinted. */
     boolean truthMaskShown() { return truth.getChildren().stream().anyMatch(n -> "truth-mask".equals(n.getId())); }
 
+    /** For tests: the placed map the read-out reads. */
+    PlacedMap placedForTests() { return placed; }
+
     /** For tests: the ground-truth boxes drawn. */
     int truthBoxCount() { return (int) truth.getChildren().stream().filter(n -> n instanceof Rectangle).count(); }
 
@@ -248,6 +272,7 @@ final class ImagePane extends Pane {
     void clearHeat() {
         placed = null;
         heat.setImage(null);
+        redescribePointer();
     }
 
     /** H: heat on or off. */

@@ -33,6 +33,7 @@ class ScoreCamViewerTest extends ViewerTestBase {
         ComboBox<CamMethod> method = robot.lookup("#method").queryAs(ComboBox.class);
         robot.interact(() -> method.setValue(ScoreCam.METHOD));
         waitUntil(() -> window.statusText().contains("Score-CAM of resnet_blocks.4: 256 passes, one per channel"), "the passes under way");
+        org.junit.jupiter.api.Assertions.assertNull(window.heatProperty().get(), "no Grad-CAM heat under Score-CAM's name while its passes run");
         waitUntil(() -> window.renderCountProperty().get() > renders && window.heatProperty().get() != gradCamHeat, "the Score-CAM map");
         var ex = window.shownProperty().get();
         assertTrue(ex.hasMap("resnet_blocks.4", ScoreCam.METHOD));
