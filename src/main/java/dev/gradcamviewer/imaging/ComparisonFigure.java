@@ -15,8 +15,10 @@ import java.util.List;
  * no zoom, no empty areas.
  */
 public final class ComparisonFigure {
-    /** One tile: its label and its map placed on the full image (null: no map, said in the label). */
-    public record Panel(String label, PlacedMap map) { }
+    /** One tile: its label, its map placed on the full image (null: no map, said in the label), and a second line (its scores; empty for none). */
+    public record Panel(String label, PlacedMap map, String note) {
+        public Panel(String label, PlacedMap map) { this(label, map, ""); }
+    }
 
     private static final int MARGIN = 16;
     private static final int GAP = 12;
@@ -39,7 +41,9 @@ public final class ComparisonFigure {
         int width = 2 * MARGIN + columns * tile + (columns - 1) * GAP;
         int headerHeight = header.size() * LINE + GAP;
         int barHeight = 14 + LINE + GAP;
-        int height = 2 * MARGIN + headerHeight + rows * (tile + LINE + GAP) + barHeight;
+        boolean notes = panels.stream().anyMatch(p -> !p.note().isEmpty());
+        int under = notes ? 2 * LINE : LINE;
+        int height = 2 * MARGIN + headerHeight + rows * (tile + under + GAP) + barHeight;
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
@@ -61,14 +65,15 @@ public final class ComparisonFigure {
             g.setFont(plain);
             for (int i = 0; i < panels.size(); i++) {
                 int x0 = MARGIN + (i % columns) * (tile + GAP);
-                int y0 = y + (i / columns) * (tile + LINE + GAP);
+                int y0 = y + (i / columns) * (tile + under + GAP);
                 BufferedImage t = tile(image, display, panels.get(i).map(), colours, a, tile);
                 g.drawImage(t, x0 + (tile - t.getWidth()) / 2, y0 + (tile - t.getHeight()) / 2, null);
                 String label = panels.get(i).label() + (panels.get(i).map() == null ? " (no map: no gradient)" : "");
                 g.setColor(TEXT);
                 g.drawString(fit(label, g.getFontMetrics(), tile), x0, y0 + tile + LINE - 5);
+                if (!panels.get(i).note().isEmpty()) g.drawString(fit(panels.get(i).note(), g.getFontMetrics(), tile), x0, y0 + tile + 2 * LINE - 5);
             }
-            int barY = y + rows * (tile + LINE + GAP);
+            int barY = y + rows * (tile + under + GAP);
             int barWidth = Math.min(width - 2 * MARGIN, 360);
             for (int x = 0; x < barWidth; x++) {
                 g.setColor(new Color(colours.argb((float) x / (barWidth - 1)) & 0xffffff));

@@ -59,8 +59,8 @@ final class ComparisonView extends BorderPane {
     private final List<double[]> scores = new ArrayList<>();
     private final List<javafx.scene.Node> tileNodes = new ArrayList<>();
     static final String AS_LISTED = "As listed";
-    static final String BY_DELETION = "Deletion (lowest first)";
-    static final String BY_INSERTION = "Insertion (highest first)";
+    static final String BY_DELETION = "Deletion: most better than random first";
+    static final String BY_INSERTION = "Insertion: most better than random first";
     private final ComboBox<String> sort = new ComboBox<>();
     private Consumer<TileSpec> onTileChosen = t -> { };
     private Runnable onChange = () -> { };
@@ -86,7 +86,8 @@ final class ComparisonView extends BorderPane {
         sort.setValue(AS_LISTED);
         sort.setId("compare-sort");
         sort.setTooltip(new javafx.scene.control.Tooltip("Order the tiles by a faithfulness score (measured in the background after the "
-                + "maps show): deletion, lower is better; insertion, higher is better. The best tile is starred."));
+                + "maps show): deletion, lower is better; insertion, higher is better; each beside the random map's "
+                + "(one fixed-seed map for every tile of the image). Sorting and the star go by how much better than the random map a tile does."));
         sort.valueProperty().addListener((o, a, b) -> arrange());
         javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 4, title, mode, layers, blocks, new Label("Sort"), sort, export);
         for (javafx.scene.control.Control c : List.of(title, mode, layers, blocks, sort, export)) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
@@ -297,14 +298,32 @@ final class ComparisonView extends BorderPane {
         arrange();
     }
 
-    /** The tile order the sort asks for (tiles without scores last), and a star on the best. */
+    /**
+     * How much better than the random map a tile's map does (what the README calls better): by
+     * deletion, the random map's deletion minus its own; by insertion, its insertion minus random's.
+     */
+    static double margin(double[] s, boolean byInsertion) {
+        return byInsertion ? s[1] - s[3] : s[2] - s[0];
+    }
+
+    /** The tiles in the order shown, each with its score line (empty when not measured). */
+    List<java.util.Map.Entry<TileSpec, String>> shownTiles() {
+        List<java.util.Map.Entry<TileSpec, String>> out = new ArrayList<>();
+        for (javafx.scene.Node n : grid.getChildren()) {
+            int i = tileNodes.indexOf(n);
+            if (i >= 0) out.add(java.util.Map.entry(tiles.get(i), scores.get(i) == null ? "" : scoreLabels.get(i).getText()));
+        }
+        return out;
+    }
+
+    /** The tile order the sort asks for (tiles without scores last), and a star on the one most better than the random map. */
     private void arrange() {
         boolean byInsertion = BY_INSERTION.equals(sort.getValue());
         int best = -1;
         for (int i = 0; i < scores.size(); i++) {
             double[] s = scores.get(i);
             if (s == null) continue;
-            if (best < 0 || (byInsertion ? s[1] > scores.get(best)[1] : s[0] < scores.get(best)[0])) best = i;
+            if (best < 0 || margin(s, byInsertion) > margin(scores.get(best), byInsertion)) best = i;
         }
         for (int i = 0; i < scoreLabels.size(); i++) {
             Label l = scoreLabels.get(i);
@@ -322,7 +341,7 @@ final class ComparisonView extends BorderPane {
                 double[] x = scores.get(a);
                 double[] y = scores.get(b);
                 if (x == null || y == null) return x == null ? (y == null ? Integer.compare(a, b) : 1) : -1;
-                return byInsertion ? Double.compare(y[1], x[1]) : Double.compare(x[0], y[0]);
+                return Double.compare(margin(y, byInsertion), margin(x, byInsertion));
             });
         }
         List<javafx.scene.Node> arranged = new ArrayList<>();

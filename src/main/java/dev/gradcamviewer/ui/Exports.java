@@ -96,10 +96,12 @@ final class Exports {
         renderThread.submit(() -> {
             try {
                 List<ComparisonFigure.Panel> panels = new ArrayList<>();
-                for (ComparisonView.TileSpec t : s.tiles()) {
+                // in the order on screen (a sort by score included), each with its scores
+                for (var shown : s.shownTiles().isEmpty() ? s.tiles().stream().map(t -> java.util.Map.entry(t, "")).toList() : s.shownTiles()) {
+                    ComparisonView.TileSpec t = shown.getKey();
                     CamMethod m = CamMethods.byName(t.methodId()).orElseThrow();
                     PlacedMap placed = s.shown().cam(t.layer(), m).zeroGradient() ? null : s.shown().placed(t.layer(), m, s.placement());
-                    panels.add(new ComparisonFigure.Panel(t.label(), placed));
+                    panels.add(new ComparisonFigure.Panel(t.label(), placed, shown.getValue()));
                 }
                 BufferedImage img = ComparisonFigure.compose(s.displayedImage(), panels, s.colours(), s.alpha(), header, 400);
                 AtomicFile.write(target, o -> ImageIO.write(img, "png", o));

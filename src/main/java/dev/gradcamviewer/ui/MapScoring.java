@@ -83,7 +83,7 @@ final class MapScoring {
         label.setText(text + " \u00b7 ROAD\u2026");
         shown.submitQueued(stale -> {
             BooleanSupplier stop = state.modelTurns.lettingThrough(stale);
-            return new RoadRunner.Result[] {RoadRunner.measure(b, ex, l, m, stop), RoadRunner.measure(b, ex, l, RANDOM, stop)};
+            return new RoadRunner.Result[] {RoadRunner.measure(b, ex, l, m, stop), RoadRunner.measure(b, ex, baselineLayer(b, ex), RANDOM, stop)};
         }, r -> {
             if (state.shown.get() != ex || !l.equals(state.layer) || !display.chosen().id().equals(m.id())) return;
             label.setText(text + String.format(Locale.ROOT, " \u00b7 ROAD %+.2f (%+.2f)", r[0].combined(), r[1].combined()));
@@ -125,7 +125,17 @@ final class MapScoring {
     private FaithfulnessRunner.Result[] besideRandom(ModelBundle b, ExplainedImage ex, String layer, CamMethod m, BooleanSupplier stale)
             throws Exception {
         BooleanSupplier stop = state.modelTurns.lettingThrough(stale);
-        return new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, layer, m, stop), FaithfulnessRunner.measure(b, ex, layer, RANDOM, stop)};
+        return new FaithfulnessRunner.Result[] {FaithfulnessRunner.measure(b, ex, layer, m, stop), FaithfulnessRunner.measure(b, ex, baselineLayer(b, ex), RANDOM, stop)};
+    }
+
+    /**
+     * The layer the random baseline is drawn at: the model's default one for every tile and the
+     * shown map alike, so that an image has one baseline (drawn at each layer's size it scored
+     * 0.12 to 0.50 in deletion on phantom-04).
+     */
+    private static String baselineLayer(ModelBundle b, ExplainedImage ex) {
+        String d = b.manifest().defaultLayer();
+        return ex.hasLayer(d) ? d : ex.pass().tapNames().iterator().next();
     }
 
     /** Another map is coming: the shown one's measuring stops (the grid's goes on). */

@@ -17,7 +17,8 @@ import java.util.List;
  */
 record OnScreen(ExplainedImage shown, PlacedMap heat, ModelBundle bundle, HeatColorizer colours, double alpha,
                 String layer, CamMethod method, Placement placement, boolean methodsMode, List<ComparisonView.TileSpec> tiles,
-                dev.gradcamviewer.imaging.Voi window, boolean inverted, String explainedAsDisplayed) {
+                dev.gradcamviewer.imaging.Voi window, boolean inverted, String explainedAsDisplayed,
+                List<java.util.Map.Entry<ComparisonView.TileSpec, String>> shownTiles) {
 
     /** The image as displayed: through the display window when one is set (exports show what the screen shows). */
     dev.gradcamviewer.imaging.DecodedImage displayedImage() {

@@ -444,7 +444,7 @@ public final class ViewerWindow {
     private OnScreen onScreen() {
         return new OnScreen(state.shown.get(), state.heat.get(), state.bundle.get(), state.colours, display.alpha.getValue(), state.layer, display.chosen(),
                 display.placement.getValue(), comparison.methodsMode(), List.copyOf(comparison.tiles()),
-                state.window.voi.get(), state.window.invert.get(), state.explainedAsDisplayed);
+                state.window.voi.get(), state.window.invert.get(), state.explainedAsDisplayed, List.copyOf(comparison.shownTiles()));
     }
 
     // ------------------------------------------------------------------ status

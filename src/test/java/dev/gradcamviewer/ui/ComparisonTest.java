@@ -195,9 +195,16 @@ class ComparisonTest extends ViewerTestBase {
         }
         List<Double> sorted = new java.util.ArrayList<>(deletions);
         java.util.Collections.sort(sorted);
-        assertEquals(sorted, deletions, "tiles by deletion, lowest first: " + order);
+        assertEquals(sorted, deletions, "tiles by how much better than random at deletion; with one baseline, lowest deletion first: " + order);
         assertTrue(textsRef.get().get(labelsRef.get().indexOf(order.get(0))).startsWith("\u2605 best"), "the first tile is the starred one");
         assertTrue(deletions.get(0) < Double.parseDouble(m.group(2)), "on the pneumonia phantom some method beats random");
+        java.util.Set<String> baselines = new java.util.HashSet<>();
+        for (String t : texts) {
+            java.util.regex.Matcher r = java.util.regex.Pattern.compile("\\(random (\\S+) ").matcher(t);
+            assertTrue(r.find(), t);
+            baselines.add(r.group(1));
+        }
+        assertEquals(1, baselines.size(), "one random baseline for every tile of the image: " + texts);
         snapshot(stage.getScene().getRoot(), "comparison-methods-scored.png");
 
         waitUntil(() -> robot.lookup("#faithfulness-label").queryLabeled().getText().startsWith("deletion"), "the shown map's scores");
