@@ -62,6 +62,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--emphasis", defaultValue = "2", description = "exponent applied to the map before colouring (default: ${DEFAULT-VALUE})")
     double emphasis;
 
+    @Option(names = "--fade", defaultValue = "solid", description = "solid (default: the heat at --alpha everywhere, as the article draws it) or fade "
+            + "(each pixel's opacity times the map's value: weak evidence fades out)")
+    String fade;
+
+    @Option(names = "--threshold", defaultValue = "0", description = "map values below this are not drawn (default: ${DEFAULT-VALUE})")
+    double threshold;
+
     @Option(names = "--png", defaultValue = "fast", description = "fast (default): zlib's Huffman coding only, files about the size "
             + "cv2.imwrite writes; small: zlib's fastest string matching too, files about a quarter smaller for about 1.6x the encoding time")
     String png;
@@ -99,7 +106,7 @@ final class ExplainCommand implements Callable<Integer> {
         CamMethod cam = CamMethods.smoothed(named, eigenSmooth, augSmooth);
         Score sc = parseScore(score);
         Placement place = Placement.of(placement);
-        HeatColorizer colours = new HeatColorizer(Colormap.of(colormap), emphasis);
+        HeatColorizer colours = new HeatColorizer(Colormap.of(colormap), emphasis, HeatColorizer.Fade.of(fade), threshold);
         if (alpha < 0 || alpha > 1) throw new IllegalArgumentException("--alpha must be between 0 and 1");
         PngEncoder.Compression compression = parseCompression(png);
         boolean made = !java.nio.file.Files.isDirectory(out);

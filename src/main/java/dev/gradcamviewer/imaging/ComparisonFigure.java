@@ -101,7 +101,10 @@ public final class ComparisonFigure {
             for (int tx = 0; tx < w; tx++) {
                 int ix = Math.min(image.width() - 1, (int) ((tx + 0.5) / s));
                 int p = display[iy * image.width() + ix];
-                if (map != null && map.contains(ix, iy)) p = OverlayComposer.blend(p, colours.argb(map.at(ix, iy)), a);
+                if (map != null && map.contains(ix, iy)) {
+                    int top = colours.argb(map.at(ix, iy));
+                    p = OverlayComposer.blend(p, top, a * (top >>> 24) / 255);
+                }
                 px[ty * w + tx] = p;
             }
         }

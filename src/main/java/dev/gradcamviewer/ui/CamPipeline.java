@@ -229,7 +229,8 @@ final class CamPipeline {
 
     /** Colormap or emphasis changed: new colours for the map, the grid and the colour bar. */
     void recolour() {
-        state.colours = new HeatColorizer(Colormap.of(display.colormap.getValue()), display.emphasis.getValue());
+        state.colours = new HeatColorizer(Colormap.of(display.colormap.getValue()), display.emphasis.getValue(), display.fade.getValue(),
+                Math.min(0.99, display.threshold.getValue()));
         display.colourBar.setImage(Swatches.gradient(state.colours.colormap(), state.colours.emphasis(), 256, 12));
         render();
         renderComparison();

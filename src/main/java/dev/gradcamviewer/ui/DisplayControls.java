@@ -37,6 +37,8 @@ final class DisplayControls {
     final ComboBox<Placement> placement = new ComboBox<>();
     final CheckBox eigenSmooth = new CheckBox("Eigen");
     final CheckBox augSmooth = new CheckBox("Aug");
+    final ComboBox<dev.gradcamviewer.imaging.HeatColorizer.Fade> fade = new ComboBox<>();
+    final Slider threshold = new Slider(0, 0.5, 0);
     private final VBox panel;
 
     DisplayControls(ViewerSettings settings) {
@@ -84,13 +86,25 @@ final class DisplayControls {
         augSmooth.setTooltip(new Tooltip("Aug-smooth: the map averaged over the image mirrored or not, times 0.9, 1 and 1.1\n"
                 + "(pytorch-grad-cam's aug_smooth): six passes of the model, with progress.\n"
                 + "Not for Score-CAM and Ablation-CAM, which make passes of their own."));
+        var savedFade = settings.get("fade", "fade").equals("fade") ? dev.gradcamviewer.imaging.HeatColorizer.Fade.FADE
+                : dev.gradcamviewer.imaging.HeatColorizer.Fade.SOLID;
+        choices(fade, "fade", List.of(dev.gradcamviewer.imaging.HeatColorizer.Fade.values()), savedFade,
+                f -> f == dev.gradcamviewer.imaging.HeatColorizer.Fade.FADE ? "Fade" : "Solid",
+                "Solid: the heat at the chosen opacity everywhere, as the article draws it.\n"
+                        + "Fade (the default): each pixel's opacity times the map's value there, so weak evidence fades out and\n"
+                        + "the radiograph shows through where the model found nothing.");
+        threshold.setValue(settings.getDouble("threshold", 0));
+        threshold.setId("threshold");
+        threshold.setShowTickLabels(true);
+        threshold.setMajorTickUnit(0.25);
+        Tooltip.install(threshold, new Tooltip("Heat is drawn where the map is at least this (0 draws every value)."));
         method.valueProperty().addListener((o, a, b) -> enableSmoothing());
         enableSmoothing();
 
         colourBar.setFitWidth(260);
         colourBar.setFitHeight(14);
         panel = new VBox(6,
-                row("Method", method), row("Smoothing", new HBox(16, eigenSmooth, augSmooth)), valueRow("Opacity", alpha, "%.0f %%", 100), row("Colormap", colormap),
+                row("Method", method), row("Smoothing", new HBox(16, eigenSmooth, augSmooth)), valueRow("Opacity", alpha, "%.0f %%", 100), heatRow(), row("Colormap", colormap),
                 valueRow("Emphasis", emphasis, "x^%.2f", 1),
                 new VBox(2, colourBar, new HBox(230, new Label("0"), new Label("1"))),
                 row("Score", score), row("Placement", placement));
@@ -122,6 +136,8 @@ final class DisplayControls {
         settings.put("method", method.getValue().id());
         settings.putBoolean("eigenSmooth", eigenSmooth.isSelected());
         settings.putBoolean("augSmooth", augSmooth.isSelected());
+        settings.put("fade", fade.getValue().id());
+        settings.putDouble("threshold", threshold.getValue());
     }
 
     private static <T> void choices(ComboBox<T> box, String id, List<T> values, T first, Function<T, String> name, String tip) {
@@ -134,6 +150,23 @@ final class DisplayControls {
     }
 
     /** A slider's row with its current value beside it ({@code format} of value x {@code scale}). */
+    /** Fade and threshold on one row: the panel stays as tall as it was, and the layer tree keeps its room. */
+    private HBox heatRow() {
+        threshold.setPrefWidth(56);
+        threshold.setMinWidth(40);
+        fade.setMinWidth(96);
+        fade.setPrefWidth(96);
+        threshold.setShowTickLabels(false);
+        Label value = new Label();
+        value.setId("threshold-value");
+        value.setMinWidth(44);
+        value.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> String.format(Locale.ROOT, "\u2265 %.2f", threshold.getValue()), threshold.valueProperty()));
+        HBox box = row("Heat", fade);
+        box.getChildren().addAll(threshold, value);
+        return box;
+    }
+
     private static HBox valueRow(String label, Slider slider, String format, double scale) {
         Label value = new Label();
         value.setMinWidth(56);

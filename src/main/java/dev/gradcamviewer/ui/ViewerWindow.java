@@ -203,6 +203,13 @@ public final class ViewerWindow {
             if (!changing) pipeline.recolour();
         });
         display.score.valueProperty().addListener((o, a, b) -> pipeline.runPass());
+        display.fade.valueProperty().addListener((o, a, b) -> pipeline.recolour());
+        display.threshold.valueProperty().addListener((o, a, b) -> {
+            if (!display.threshold.isValueChanging()) pipeline.recolour();
+        });
+        display.threshold.valueChangingProperty().addListener((o, a, changing) -> {
+            if (!changing) pipeline.recolour();
+        });
         stage.setOnCloseRequest(e -> saveSettings());
         stage.setOnHidden(e -> models.release());
         pipeline.recolour();
