@@ -113,6 +113,30 @@ class CliTest extends CapturedConsole {
     }
 
     @Test
+    void explainFadeLeavesTheRadiographWhereTheMapIsLow(@TempDir Path out) throws Exception {
+        Path image = Fixtures.sample("phantom-01-pneumonia.png");
+        assertEquals(0, GradcamCommand.execute("explain", "--out", out.resolve("solid").toString(), image.toString()), err());
+        assertEquals(0, GradcamCommand.execute("explain", "--fade", "fade", "--threshold", "0.2", "--out", out.resolve("fade").toString(), image.toString()), err());
+        var original = javax.imageio.ImageIO.read(image.toFile());
+        var solid = javax.imageio.ImageIO.read(out.resolve("solid/phantom-01-pneumonia.resnet_blocks.4.gradcam.png").toFile());
+        var fade = javax.imageio.ImageIO.read(out.resolve("fade/phantom-01-pneumonia.resnet_blocks.4.gradcam.png").toFile());
+        long solidSame = 0, fadeSame = 0, n = 0;
+        for (int y = 0; y < original.getHeight(); y += 3) {
+            for (int x = 0; x < original.getWidth(); x += 3) {
+                int g = original.getRaster().getSample(x, y, 0); // the stored gray level (getRGB would convert linear gray to sRGB)
+                int o = (g << 16) | (g << 8) | g;
+                if ((solid.getRGB(x, y) & 0xffffff) == o) solidSame++;
+                if ((fade.getRGB(x, y) & 0xffffff) == o) fadeSame++;
+                n++;
+            }
+        }
+        assertTrue(solidSame < n / 10, "solid tints nearly every pixel: " + solidSame + " of " + n + " unchanged");
+        assertTrue(fadeSame > n / 2, "fade with a threshold leaves most of the radiograph as it is: " + fadeSame + " of " + n);
+        assertEquals(2, GradcamCommand.execute("explain", "--fade", "glow", "--out", out.resolve("x").toString(), image.toString()));
+        assertTrue(err().contains("unknown fade 'glow' (solid or fade)"), err());
+    }
+
+    @Test
     void aPhantomAsPngAndAsDicomGetsTheSamePrediction() {
         Path dicom = Fixtures.dir().resolve("dicom/phantom-01-pneumonia.dcm");
         assertEquals(0, GradcamCommand.execute("predict", Fixtures.sample("phantom-01-pneumonia.png").toString(), dicom.toString()), err());
