@@ -3,51 +3,32 @@ package dev.gradcamviewer.ui;
 import dev.gradcamviewer.Fixtures;
 import dev.gradcamviewer.cli.GradcamCommand;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.gradcamviewer.ui.ViewerWindowTest.snapshot;
 import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** With an atlas made against ground-truth boxes open, the Image tab draws the shown image's boxes. */
-@ExtendWith(ApplicationExtension.class)
-class AtlasBoxesTest {
-    private final TestEngine engine = new TestEngine();
-    private ViewerWindow window;
-    private ViewerSettings settings;
-    private Stage stage;
+class AtlasBoxesTest extends ViewerTestBase {
     private Path atlasDir;
     private Path images;
 
     @Start
     void start(Stage stage) throws Exception {
-        this.stage = stage;
         Path pointing = Fixtures.dir().resolve("pointing").toAbsolutePath();
         images = Files.createTempDirectory("boxed");
         for (String n : List.of("phantom-00.png", "phantom-01.png", "phantom-03.png")) Files.copy(pointing.resolve(n), images.resolve(n));
         atlasDir = Files.createTempDirectory("atlas").resolve("out");
         assertEquals(0, GradcamCommand.execute("atlas", "--boxes", pointing.resolve("BBox_List_2017.csv").toString(), "--method", "gradcam",
                 "--out", atlasDir.toString(), images.toString()));
-        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        window = new ViewerWindow(stage, engine, settings);
-        window.open(Fixtures.demoModel(), List.of(images));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        settings.removeNode();
-        engine.closeAll();
+        open(stage, List.of(images));
     }
 
     @Test

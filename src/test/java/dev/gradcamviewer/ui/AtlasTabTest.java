@@ -4,17 +4,13 @@ import dev.gradcamviewer.Fixtures;
 import dev.gradcamviewer.cli.GradcamCommand;
 import dev.gradcamviewer.ui.atlas.AtlasFolder;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.gradcamviewer.ui.ViewerWindowTest.snapshot;
 import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
@@ -25,31 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Atlas tab on an atlas of the model trained to read a tag: its flagged group is selected with
  * the tagged images first, and a click opens the image in the Image tab at the group's method.
  */
-@ExtendWith(ApplicationExtension.class)
-class AtlasTabTest {
+class AtlasTabTest extends ViewerTestBase {
     private static final Path CHEAT = Fixtures.dir().resolve("atlas/cheat");
-    private final TestEngine engine = new TestEngine();
-    private ViewerWindow window;
-    private ViewerSettings settings;
-    private Stage stage;
     private Path atlasDir;
 
     @Start
     void start(Stage stage) throws Exception {
-        this.stage = stage;
         atlasDir = Files.createTempDirectory("atlas").resolve("out");
         assertEquals(0, GradcamCommand.execute("atlas", "--model", CHEAT.resolve("cheat.pt").toString(), "--method", "hirescam", "--method", "gradcam",
                 "--labels", CHEAT.resolve("labels.csv").toString(), "--out", atlasDir.toString(), CHEAT.resolve("images").toAbsolutePath().toString()));
-        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        window = new ViewerWindow(stage, engine, settings);
-        window.open(CHEAT.resolve("cheat.pt"), List.of(CHEAT.resolve("images").toAbsolutePath()));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        settings.removeNode();
-        engine.closeAll();
+        open(stage, CHEAT.resolve("cheat.pt"), List.of(CHEAT.resolve("images").toAbsolutePath()));
     }
 
     @Test

@@ -5,16 +5,12 @@ import dev.gradcamviewer.imaging.HeatColorizer;
 import javafx.scene.control.ComboBox;
 import javafx.scene.image.ImageView;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Files;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.gradcamviewer.ui.ViewerWindowTest.snapshot;
 import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
@@ -22,26 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The viewer's heat fades with the map by default (the radiograph shows through weak evidence); Solid is the article's look. */
-@ExtendWith(ApplicationExtension.class)
-class HeatFadeViewerTest {
-    private final TestEngine engine = new TestEngine();
-    private ViewerWindow window;
-    private ViewerSettings settings;
-    private Stage stage;
+class HeatFadeViewerTest extends ViewerTestBase {
 
     @Start
     void start(Stage stage) throws Exception {
-        this.stage = stage;
-        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        window = new ViewerWindow(stage, engine, settings);
-        window.open(Fixtures.demoModel(), List.of(Fixtures.sample("phantom-01-pneumonia.png")));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        settings.removeNode();
-        engine.closeAll();
+        open(stage, List.of(Fixtures.sample("phantom-01-pneumonia.png")));
     }
 
     private int[] alphaRange(FxRobot robot) {

@@ -2,16 +2,12 @@ package dev.gradcamviewer.ui;
 
 import dev.gradcamviewer.Fixtures;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,11 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stopped by the decode time limit, 10 s in the tests): that row says why, and every other row is
  * still predicted.
  */
-@ExtendWith(ApplicationExtension.class)
-class HostileWorklistTest {
-    private final TestEngine engine = new TestEngine();
-    private ViewerWindow window;
-    private ViewerSettings settings;
+class HostileWorklistTest extends ViewerTestBase {
 
     @Start
     void start(Stage stage) throws Exception {
@@ -34,16 +26,7 @@ class HostileWorklistTest {
                 dir.resolve("a-loops.dcm"));
         Files.copy(Fixtures.sample("phantom-01-pneumonia.png"), dir.resolve("b.png"));
         Files.copy(Fixtures.sample("phantom-02-normal.png"), dir.resolve("c.png"));
-        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        window = new ViewerWindow(stage, engine, settings);
-        window.open(Fixtures.demoModel(), List.of(dir));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        settings.removeNode();
-        engine.closeAll();
+        open(stage, List.of(dir));
     }
 
     @Test

@@ -3,40 +3,23 @@ package dev.gradcamviewer.ui;
 import dev.gradcamviewer.Fixtures;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Files;
 import java.util.List;
-import java.util.UUID;
 
 import static dev.gradcamviewer.ui.ViewerWindowTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pixel and heat read-out belongs to the image on screen: cleared while the next loads, made again when its map arrives. */
-@ExtendWith(ApplicationExtension.class)
-class PointerReadoutTest {
-    private final TestEngine engine = new TestEngine();
-    private ViewerWindow window;
-    private ViewerSettings settings;
+class PointerReadoutTest extends ViewerTestBase {
 
     @Start
     void start(Stage stage) throws Exception {
-        System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
-        settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
-        window = new ViewerWindow(stage, engine, settings);
-        window.open(Fixtures.demoModel(), List.of(Fixtures.root().resolve("models/samples")));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        settings.removeNode();
-        engine.closeAll();
+        open(stage, List.of(Fixtures.root().resolve("models/samples")));
     }
 
     @Test

@@ -28,11 +28,16 @@ abstract class ViewerTestBase {
      * method (TestFX looks for it among the class's declared methods only).
      */
     void open(Stage stage, List<Path> opened) throws Exception {
+        open(stage, Fixtures.demoModel(), opened);
+    }
+
+    /** The same with another model. */
+    void open(Stage stage, Path model, List<Path> opened) throws Exception {
         this.stage = stage;
         settings = new ViewerSettings("dev/gradcamviewer/test-" + UUID.randomUUID());
         System.setProperty("gradcam.reviews", Files.createTempDirectory("reviews").toString());
         window = new ViewerWindow(stage, engine, settings);
-        window.open(Fixtures.demoModel(), opened);
+        window.open(model, opened);
     }
 
     @AfterEach
