@@ -34,6 +34,8 @@ final class LayerPicker extends VBox {
         tree.setId("layer-tree");
         tree.setShowRoot(true);
         tree.setPrefHeight(320);
+        // at least six rows: on a small screen the right panel scrolls rather than squeezing the tree to one or two
+        tree.setMinHeight(150);
         VBox.setVgrow(tree, Priority.ALWAYS);
         getChildren().addAll(filter, tree);
         tree.setCellFactory(t -> new LayerCell());
