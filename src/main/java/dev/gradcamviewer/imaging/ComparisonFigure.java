@@ -41,8 +41,7 @@ public final class ComparisonFigure {
         int width = 2 * MARGIN + columns * tile + (columns - 1) * GAP;
         int headerHeight = header.size() * LINE + GAP;
         int barHeight = 14 + LINE + GAP;
-        boolean notes = panels.stream().anyMatch(p -> !p.note().isEmpty());
-        int under = notes ? 2 * LINE : LINE;
+        int under = 2 * LINE; // the label, and the scores' line (kept when blank, so that the layout never depends on them)
         int height = 2 * MARGIN + headerHeight + rows * (tile + under + GAP) + barHeight;
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();

@@ -69,6 +69,10 @@ class ComparisonTest extends ViewerTestBase {
         openComparison(robot);
         // a zoomed and panned grid on screen must not change the figure
         robot.interact(() -> window.comparison().fitAll());
+        // the article's solid heat, so that every tile's colour can be counted (Fade, the viewer's default, leaves weak evidence clear)
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<dev.gradcamviewer.imaging.HeatColorizer.Fade> fade = robot.lookup("#fade").queryAs(javafx.scene.control.ComboBox.class);
+        robot.interact(() -> fade.setValue(dev.gradcamviewer.imaging.HeatColorizer.Fade.SOLID));
         Path out = Files.createDirectories(ViewerWindowTest.SNAPSHOTS).resolve("comparison-figure.png");
         Files.deleteIfExists(out);
         robot.interact(() -> window.exportComparison(out));
@@ -80,11 +84,11 @@ class ComparisonTest extends ViewerTestBase {
         assertTrue(countDark(fig, 0, 16, fig.getWidth(), headerBottom) > 200, "header text");
         for (int i = 0; i < 5; i++) {
             int x0 = 16 + (i % 3) * (400 + 12);
-            int y0 = headerBottom + (i / 3) * (400 + 20 + 12);
+            int y0 = headerBottom + (i / 3) * (400 + 40 + 12);
             assertTrue(countColoured(fig, x0, y0, x0 + 400, y0 + 400) > 20000, "tile " + i + " shows its heat");
             assertTrue(countDark(fig, x0, y0 + 400, x0 + 400, y0 + 420) > 30, "tile " + i + " has its label");
         }
-        int barY = headerBottom + 2 * (400 + 20 + 12);
+        int barY = headerBottom + 2 * (400 + 40 + 12);
         int left = fig.getRGB(16 + 2, barY + 7);
         int right = fig.getRGB(16 + 357, barY + 7);
         assertTrue((left & 0xff) > 100 && ((left >> 16) & 0xff) < 60, "the bar starts blue: " + Integer.toHexString(left));
