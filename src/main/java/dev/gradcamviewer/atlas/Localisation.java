@@ -70,36 +70,13 @@ public record Localisation(boolean hit, double iou, double massInside, double au
 
     /** ROC AUC by ranks: (sum of the positives' ranks - P (P + 1) / 2) / (P N), tied values sharing their mean rank. */
     static double auc(float[] v, boolean[] positive) {
-        int n = v.length;
         long p = 0;
         for (boolean b : positive) if (b) p++;
-        long q = n - p;
+        long q = v.length - p;
         if (p == 0 || q == 0) return Double.NaN;
-        int[] order = sortedOrder(v);
+        double[] ranks = Ranks.of(v);
         double rankSum = 0;
-        int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && v[order[j + 1]] == v[order[i]]) j++;
-            double rank = (i + j) / 2.0 + 1; // mean of ranks i+1 .. j+1
-            for (int k = i; k <= j; k++) if (positive[order[k]]) rankSum += rank;
-            i = j + 1;
-        }
+        for (int i = 0; i < v.length; i++) if (positive[i]) rankSum += ranks[i];
         return (rankSum - p * (p + 1) / 2.0) / ((double) p * q);
-    }
-
-    /** Indices of {@code v} in ascending order of value: the float bits made sortable as longs, the index below them. */
-    private static int[] sortedOrder(float[] v) {
-        int n = v.length;
-        long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-            int bits = Float.floatToIntBits(v[i] == 0f ? 0f : v[i]); // -0 and 0 are one value
-            int ordered = bits < 0 ? ~bits : bits | 0x80000000;
-            keys[i] = ((long) (ordered ^ 0x80000000) << 32) | i; // signed order of the flipped bits, then the index
-        }
-        java.util.Arrays.sort(keys);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = (int) keys[i];
-        return order;
     }
 }

@@ -14,7 +14,7 @@ public final class MapSimilarity {
     /** NaN when either map is constant. */
     public static double spearman(float[] a, float[] b) {
         if (a.length != b.length) throw new IllegalArgumentException("maps of different sizes");
-        return pearson(ranks(a), ranks(b));
+        return pearson(Ranks.of(a), Ranks.of(b));
     }
 
     public static double ssim(float[] a, float[] b, int width, int height) {
@@ -67,23 +67,6 @@ public final class MapSimilarity {
     private static double box(double[] s, int width, int x0, int y0, int x1, int y1) {
         int w = width + 1;
         return s[y1 * w + x1] - s[y0 * w + x1] - s[y1 * w + x0] + s[y0 * w + x0];
-    }
-
-    static double[] ranks(float[] v) {
-        int n = v.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        java.util.Arrays.sort(order, (p, q) -> Float.compare(v[p] == 0f ? 0f : v[p], v[q] == 0f ? 0f : v[q]));
-        double[] r = new double[n];
-        int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && v[order[j + 1]] == v[order[i]]) j++;
-            double rank = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) r[order[k]] = rank;
-            i = j + 1;
-        }
-        return r;
     }
 
     private static double pearson(double[] a, double[] b) {
