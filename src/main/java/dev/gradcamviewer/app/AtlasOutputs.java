@@ -79,13 +79,13 @@ public final class AtlasOutputs {
 
     public void write(List<AtlasRow> rows, List<AtlasReduction.Summary> summaries, FlaggedThumbnails thumbs, boolean partial) throws IOException {
         try {
-            Map<AtlasReduction.Key, String> meanMaps = writeMeanMaps(summaries);
+            Map<AtlasReduction.Key, MeanMapFile> meanMaps = writeMeanMaps(summaries);
             writeText("images.csv", imagesCsv(rows));
             List<LocalisationReduction.Summary> located = localisation.summaries();
             if (boxes != null || !located.isEmpty()) writeText("localisation.csv", localisationCsv(located));
             ObjectNode json = json(rows, summaries, meanMaps, partial);
             writeText("atlas.json", new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
-            writeText("report.html", new AtlasReport(json, summaries, located, meanMaps, thumbs, layers, methods, out).html());
+            writeText("report.html", new AtlasReport(json, summaries, located, meanMaps, thumbs, layers, methods).html());
         } catch (IOException e) {
             throw new IOException("the atlas could not be written into " + out + " (" + Failures.message(e) + ")", e);
         }
@@ -177,7 +177,7 @@ public final class AtlasOutputs {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
     }
 
-    private ObjectNode json(List<AtlasRow> rows, List<AtlasReduction.Summary> summaries, Map<AtlasReduction.Key, String> meanMaps, boolean partial) {
+    private ObjectNode json(List<AtlasRow> rows, List<AtlasReduction.Summary> summaries, Map<AtlasReduction.Key, MeanMapFile> meanMaps, boolean partial) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         root.put("format", FORMAT);
@@ -254,7 +254,7 @@ public final class AtlasOutputs {
             g.put("flagged", flaggable && s.flagged());
             String why = describe(s);
             g.put("finding", why == null ? null : why.substring(why.indexOf("]: ") + 3));
-            g.put("mean_map", meanMaps.get(s.key()));
+            g.put("mean_map", meanMaps.containsKey(s.key()) ? meanMaps.get(s.key()).name() : null);
             g.put("mean_map_images", s.meanMap().count());
         }
         return root;
@@ -266,8 +266,11 @@ public final class AtlasOutputs {
     }
 
     /** Each group's mean map over its mean model input, in the model's input frame; its file (relative to --out) by group. */
-    private Map<AtlasReduction.Key, String> writeMeanMaps(List<AtlasReduction.Summary> summaries) throws IOException {
-        Map<AtlasReduction.Key, String> files = new LinkedHashMap<>();
+    /** A mean map as written: its file's name relative to --out, and its PNG (the report embeds it). */
+    record MeanMapFile(String name, byte[] png) { }
+
+    private Map<AtlasReduction.Key, MeanMapFile> writeMeanMaps(List<AtlasReduction.Summary> summaries) throws IOException {
+        Map<AtlasReduction.Key, MeanMapFile> files = new LinkedHashMap<>();
         for (AtlasReduction.Summary s : summaries) {
             byte[] png = meanMapPng(s);
             if (png == null) continue;
@@ -276,7 +279,7 @@ public final class AtlasOutputs {
             Path target = out.resolve(name);
             java.nio.file.Files.createDirectories(target.getParent());
             AtomicFile.write(target, o -> o.write(png));
-            files.put(k, name);
+            files.put(k, new MeanMapFile(name, png));
         }
         return files;
     }

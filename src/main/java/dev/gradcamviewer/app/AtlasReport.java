@@ -7,8 +7,6 @@ import dev.gradcamviewer.atlas.MapStatistics;
 import dev.gradcamviewer.cam.CamMethod;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -23,14 +21,13 @@ public final class AtlasReport {
     private final JsonNode atlas;
     private final List<AtlasReduction.Summary> summaries;
     private final List<LocalisationReduction.Summary> located;
-    private final Map<AtlasReduction.Key, String> meanMaps;
+    private final Map<AtlasReduction.Key, AtlasOutputs.MeanMapFile> meanMaps;
     private final FlaggedThumbnails thumbs;
     private final List<String> layers;
     private final List<CamMethod> methods;
-    private final Path out;
 
     AtlasReport(JsonNode atlas, List<AtlasReduction.Summary> summaries, List<LocalisationReduction.Summary> located,
-                Map<AtlasReduction.Key, String> meanMaps, FlaggedThumbnails thumbs, List<String> layers, List<CamMethod> methods, Path out) {
+                Map<AtlasReduction.Key, AtlasOutputs.MeanMapFile> meanMaps, FlaggedThumbnails thumbs, List<String> layers, List<CamMethod> methods) {
         this.located = located;
         this.atlas = atlas;
         this.summaries = summaries;
@@ -38,7 +35,6 @@ public final class AtlasReport {
         this.thumbs = thumbs;
         this.layers = layers;
         this.methods = methods;
-        this.out = out;
     }
 
     String html() throws IOException {
@@ -149,10 +145,10 @@ public final class AtlasReport {
                     .append(" <span class=\"base\">").append(pct(s.uniformMask())).append("</span></td><td>").append(pct(s.peakOutsideBody()))
                     .append("</td><td>").append(pct(s.peakInBorder())).append("</td><td>").append(pct(s.peakInMask())).append("</td><td>")
                     .append(pct(s.fixedSpot())).append("</td><td>").append(s.flaggedImages()).append("</td><td>");
-            String file = meanMaps.get(s.key());
+            AtlasOutputs.MeanMapFile file = meanMaps.get(s.key());
             if (file != null) {
                 b.append("<img class=\"mean\" alt=\"mean map\" src=\"data:image/png;base64,")
-                        .append(Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve(file)))).append("\">");
+                        .append(Base64.getEncoder().encodeToString(file.png())).append("\">");
             }
             b.append("</td></tr>\n");
         }

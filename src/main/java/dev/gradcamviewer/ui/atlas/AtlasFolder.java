@@ -98,20 +98,16 @@ public final class AtlasFolder {
     public Path dir() { return dir; }
 
     /** The masks folder the atlas was made with, resolved as its images are; null when none. */
-    public Path masksDir() {
-        if (!json.path("masks").isTextual()) return null;
-        try {
-            return Path.of(json.path("working_directory").asText(dir.toAbsolutePath().toString())).resolve(json.path("masks").asText()).normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            return null;
-        }
-    }
+    public Path masksDir() { return resolved("masks"); }
 
     /** The boxes file the atlas was made with, resolved as its images are; null when none (or not a path here). */
-    public Path boxesFile() {
-        if (!json.path("boxes").isTextual()) return null;
+    public Path boxesFile() { return resolved("boxes"); }
+
+    /** A path atlas.json names, against the folder the atlas was made from (as its images' relative paths are); null when none. */
+    private Path resolved(String field) {
+        if (!json.path(field).isTextual()) return null;
         try {
-            return Path.of(json.path("working_directory").asText(dir.toAbsolutePath().toString())).resolve(json.path("boxes").asText()).normalize();
+            return Path.of(json.path("working_directory").asText(dir.toAbsolutePath().toString())).resolve(json.path(field).asText()).normalize();
         } catch (java.nio.file.InvalidPathException e) {
             return null;
         }
