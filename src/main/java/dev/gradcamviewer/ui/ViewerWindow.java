@@ -74,7 +74,7 @@ public final class ViewerWindow {
     private final javafx.scene.control.TabPane centreTabs = new javafx.scene.control.TabPane();
     private final javafx.scene.control.Tab imageTab = new javafx.scene.control.Tab("Image");
     private final javafx.scene.control.Tab compareTab = new javafx.scene.control.Tab("Compare");
-    private final javafx.scene.control.Tab atlasTab = new javafx.scene.control.Tab("Atlas");
+    private final javafx.scene.control.Tab atlasTabPane = new javafx.scene.control.Tab("Atlas");
     private final dev.gradcamviewer.ui.atlas.AtlasView atlas = new dev.gradcamviewer.ui.atlas.AtlasView();
 
     private final javafx.beans.property.StringProperty theme = new javafx.beans.property.SimpleStringProperty();
@@ -86,7 +86,7 @@ public final class ViewerWindow {
     private final ReviewController review;
     private final WorklistController worklistControl;
     private final ModelController models;
-    private final AtlasRunController atlasRuns;
+    private final AtlasTabController atlasTab;
 
     public ViewerWindow(Stage stage, CamEngine engine, ViewerSettings settings) {
         this.stage = stage;
@@ -107,7 +107,9 @@ public final class ViewerWindow {
                     pipeline.runPass();
                     worklistControl.modelChanged();
                 });
-        this.atlasRuns = new AtlasRunController(state, atlas, status, engineThread, this::openAtlas);
+        this.atlasTab = new AtlasTabController(state, atlas, status, imagePane, display, layerPicker, engineThread, new AtlasTabController.Window(
+                stage, this::lastFolder, this::showItem, this::openPaths, () -> centreTabs.getSelectionModel().select(atlasTabPane),
+                () -> centreTabs.getSelectionModel().select(imageTab), pipeline::render));
         theme.set(LIGHT.equals(settings.get("theme", DARK)) ? LIGHT : DARK);
         build();
     }
@@ -117,7 +119,7 @@ public final class ViewerWindow {
     private void build() {
         imagePane.alphaProperty().bind(display.alpha.valueProperty());
         ScrollPane rightScroll = ViewerLayout.rightPanel(modelPanel, predictionPanel, notice, layerPicker, display);
-        ViewerLayout.tabs(centreTabs, imageTab, compareTab, atlasTab, imagePane, imageLabel, comparison, atlas,
+        ViewerLayout.tabs(centreTabs, imageTab, compareTab, atlasTabPane, imagePane, imageLabel, comparison, atlas,
                 WindowingControls.toolbar(state.window, imagePane.annotationsShownProperty()));
         imagePane.onWindowDrag(state.window::drag);
         centreTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
@@ -132,14 +134,6 @@ public final class ViewerWindow {
             pipeline.render();
         });
         comparison.setOnExport(this::exportComparison);
-        atlas.setOnOpen(this::chooseAtlas);
-        atlas.setOnRun(() -> {
-            javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
-            dc.setTitle("A folder for the atlas of the worklist");
-            lastFolder().ifPresent(dc::setInitialDirectory);
-            java.util.Optional.ofNullable(dc.showDialog(stage)).map(File::toPath).ifPresent(this::makeAtlas);
-        });
-        atlas.setOnImageChosen(this::showFromAtlas);
         split.getItems().setAll(worklist, centreTabs, rightScroll);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(settings.getDouble("divider0", 0.22), settings.getDouble("divider1", 0.74));
@@ -170,7 +164,6 @@ public final class ViewerWindow {
                 () -> imagePane.annotationsShownProperty().set(!imagePane.annotationsShownProperty().get())));
 
         imagePane.heatShownProperty().addListener((o, was, now) -> showMapStatus());
-        state.shown.addListener((o, was, now) -> drawTruthBoxes(now));
         layerPicker.setOnLayerChosen(path -> {
             state.layer = path;
             pipeline.render();
@@ -267,110 +260,14 @@ public final class ViewerWindow {
         if (folder != null) settings.put("lastFolder", folder.toAbsolutePath().toString());
     }
 
-    private void chooseAtlas() {
-        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
-        dc.setTitle("Open an atlas folder");
-        lastFolder().ifPresent(dc::setInitialDirectory);
-        java.util.Optional.ofNullable(dc.showDialog(stage)).map(File::toPath).ifPresent(this::openAtlas);
-    }
-
     /** Makes an atlas of the worklist into {@code out} in the background, then opens it. */
-    public void makeAtlas(Path out) { atlasRuns.start(out, display.chosen(), display.placement.getValue()); }
+    public void makeAtlas(Path out) { atlasTab.make(out); }
 
     /** For tests: whether an atlas is being made. */
-    boolean makingAtlas() { return atlasRuns.running(); }
+    boolean makingAtlas() { return atlasTab.making(); }
 
     /** Opens an atlas folder in the Atlas tab (a folder that is not one is refused in the status bar). */
-    public void openAtlas(Path dir) {
-        try {
-            dev.gradcamviewer.ui.atlas.AtlasFolder a = dev.gradcamviewer.ui.atlas.AtlasFolder.read(dir);
-            atlas.show(a);
-            atlasBoxes = null;
-            Path boxes = a.boxesFile();
-            if (boxes != null && Files.isRegularFile(boxes)) {
-                try {
-                    atlasBoxes = dev.gradcamviewer.atlas.BoxesFile.read(boxes);
-                } catch (dev.gradcamviewer.atlas.LabelsFile.FormatException e) {
-                    status.fail("The atlas's boxes cannot be drawn: " + e.getMessage());
-                }
-            }
-            atlasMasks = null;
-            Path masks = a.masksDir();
-            if (masks != null && Files.isDirectory(masks)) {
-                try {
-                    atlasMasks = new dev.gradcamviewer.atlas.MaskFiles(masks);
-                } catch (java.io.IOException e) {
-                    status.fail("The atlas's masks cannot be drawn: " + e.getMessage());
-                }
-            }
-            drawTruthBoxes(state.shown.get());
-            centreTabs.getSelectionModel().select(atlasTab);
-            ModelBundle b = state.bundle.get();
-            if (b != null && !b.sha256().equals(a.modelSha256())) {
-                status.inform("This atlas was made with " + a.modelName() + "; the viewer has " + b.name() + " loaded, so its maps may differ");
-            } else {
-                status.say("Atlas of " + a.imagesDone() + " images opened");
-            }
-        } catch (java.io.IOException e) {
-            status.fail(e.getMessage());
-        }
-    }
-
-    /** An image chosen in the Atlas tab: shown in the Image tab at the group's method and layer (opened if it is not in the worklist). */
-    private void showFromAtlas(dev.gradcamviewer.ui.atlas.AtlasFolder.ImageRow r) {
-        if (!Files.isRegularFile(r.image())) {
-            status.fail(r.shown() + " is not there any more");
-            return;
-        }
-        CamMethods.byName(r.method()).map(CamMethods::unsmoothed).ifPresent(display.method::setValue);
-        ModelBundle b = state.bundle.get();
-        if (b != null && b.tapNames().contains(r.layer())) {
-            state.layer = r.layer();
-            layerPicker.select(r.layer());
-        }
-        WorkItem item = state.work.get(r.image());
-        if (item == null) item = state.work.values().stream().filter(i -> {
-            try {
-                return Files.isSameFile(i.file, r.image());
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }).findFirst().orElse(null);
-        if (item != null) worklistControl.show(item);
-        else openPaths(List.of(r.image()));
-        centreTabs.getSelectionModel().select(imageTab);
-        pipeline.render();
-    }
-
-    private dev.gradcamviewer.atlas.BoxesFile atlasBoxes;
-
-    /** The open atlas's ground-truth boxes of the shown image, in its decoded pixels. */
-    private dev.gradcamviewer.atlas.MaskFiles atlasMasks;
-
-    private void drawTruthBoxes(ExplainedImage ex) {
-        imagePane.setTruthMask(null, 0, 0);
-        if (atlasMasks != null && ex != null) {
-            try {
-                var image = ex.image();
-                var found = atlasMasks.forImage(ex.file(), image.width(), image.height(), image.sourceWidth(), image.sourceHeight());
-                if (found.inside() != null) imagePane.setTruthMask(found.inside(), image.width(), image.height());
-            } catch (dev.gradcamviewer.imaging.ImageDecodeException e) {
-                status.fail("The mask of " + ex.file().getFileName() + " cannot be read: " + e.getMessage());
-            }
-        }
-        if (atlasBoxes == null || ex == null) {
-            imagePane.setTruthBoxes(List.of(), "");
-            return;
-        }
-        int s = ex.image().step();
-        List<double[]> boxes = new ArrayList<>();
-        java.util.Set<String> labels = new java.util.LinkedHashSet<>();
-        for (var b : atlasBoxes.boxes(ex.file())) {
-            boxes.add(new double[] {b.x() / s, b.y() / s, b.width() / s, b.height() / s});
-            labels.add(b.label());
-        }
-        imagePane.setTruthBoxes(boxes, String.join(", ", labels));
-    }
+    public void openAtlas(Path dir) { atlasTab.open(dir); }
 
     /** For tests: whether the open atlas's mask of the shown image is tinted. */
     boolean truthMaskShown() { return imagePane.truthMaskShown(); }
